@@ -1,0 +1,39 @@
+"""The one composition root shared by the API, the CLI and the scheduler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from credit_engine.config import Settings
+
+
+@dataclass
+class Container:
+    """Settings, the database engine, the session factory and the loaded rulesets."""
+
+    settings: Settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        from credit_engine.storage.database import make_engine
+
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def rulesets(self):  # type: ignore[no-untyped-def]
+        from credit_engine.rules import RulesetRegistry
+
+        return RulesetRegistry.load_dir(self.settings.rulesets_dir)
+
+
+def bootstrap(settings: Settings | None = None) -> Container:
+    """Build the container from `settings` or from the environment."""
+    return Container(settings or Settings.from_env())

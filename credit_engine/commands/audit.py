@@ -1,0 +1,8 @@
+"""`credit-engine audit` (placeholder until implemented)."""
+
+import click
+
+
+@click.group()
+def audit() -> None:
+    """Not implemented yet."""

@@ -1,0 +1,8 @@
+"""`credit-engine db` (placeholder until implemented)."""
+
+import click
+
+
+@click.group()
+def db() -> None:
+    """Not implemented yet."""

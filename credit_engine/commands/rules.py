@@ -1,0 +1,8 @@
+"""`credit-engine rules` (placeholder until implemented)."""
+
+import click
+
+
+@click.group()
+def rules() -> None:
+    """Not implemented yet."""

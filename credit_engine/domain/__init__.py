@@ -1,0 +1,1 @@
+"""Plain dataclasses and pure functions: subjects, records, grades, measures."""

@@ -1,0 +1,1 @@
+"""Use cases: the only layer the API, the CLI and the jobs call."""
