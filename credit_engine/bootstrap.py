@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,6 +34,13 @@ class Container:
         from credit_engine.rules import RulesetRegistry
 
         return RulesetRegistry.load_dir(self.settings.rulesets_dir)
+
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use case, one transaction: committed on success, rolled back on any error."""
+        with self.session_factory.begin() as session:
+            yield session
 
 
 def bootstrap(settings: Settings | None = None) -> Container:

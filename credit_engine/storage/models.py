@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+    JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer,
     MetaData, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -173,3 +173,128 @@ class AuditRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AnnouncementRow(Base):
+    """A published grade change or serious-dishonesty listing, open to objection.
+
+    `dedupe_key` makes publishing twice impossible: the publication date for a grade
+    change, the listing's record ids for a listing. Withdrawal is a date, never a delete.
+    """
+
+    __tablename__ = "announcements"
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "type", "dedupe_key",
+                         name="uq_announcements_once"),
+        Index("ix_announcements_subject", "subject_type", "subject_id", "published_on"),
+        CheckConstraint("type IN ('grade_change', 'listing')", name="type_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    type: Mapped[str] = mapped_column(String(16))
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    old_grade: Mapped[str | None] = mapped_column(String(1))
+    new_grade: Mapped[str] = mapped_column(String(1))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{rule, points, text, record_ids}]
+    ruleset: Mapped[str] = mapped_column(String(64))
+    published_on: Mapped[date] = mapped_column(Date, index=True)
+    objection_deadline: Mapped[date] = mapped_column(Date)
+    listed_until: Mapped[date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class ObjectionRow(Base):
+    """An objection to an announcement; pending until resolved upheld or rejected."""
+
+    __tablename__ = "objections"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'upheld', 'rejected')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    record_ids: Mapped[list[int]] = mapped_column(JSON)
+    filed_on: Mapped[date] = mapped_column(Date)
+    filed_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobRunRow(Base):
+    """One run of a scheduled job for one business date: the claim that makes it happen once.
+
+    UNIQUE(job, business_date) is the guarantee: a second scheduler, a restart or a manual
+    command on the same date finds this row and resumes it (if its owner is gone) or
+    leaves it alone. `changes_until` is the watermark the next incremental run starts from.
+    """
+
+    __tablename__ = "job_runs"
+    __table_args__ = (
+        UniqueConstraint("job", "business_date", name="uq_job_runs_job_day"),
+        CheckConstraint("status IN ('running', 'succeeded', 'failed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(64))
+    business_date: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(10))  # all, dirty, task
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    owner: Mapped[str] = mapped_column(String(200))  # host:pid of the process running it
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+    planned_at: Mapped[datetime | None] = mapped_column()
+    changes_since: Mapped[datetime | None] = mapped_column()
+    changes_until: Mapped[datetime | None] = mapped_column()
+    subjects_total: Mapped[int] = mapped_column(Integer, default=0)
+    chunks_total: Mapped[int] = mapped_column(Integer, default=0)
+    regraded: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    announcements: Mapped[int] = mapped_column(Integer, default=0)
+    duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)  # active time, all attempts
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobRunChunkRow(Base):
+    """One chunk of a run: a key range (full run) or a list of subjects (incremental run).
+
+    A chunk turns `done` in the same transaction that stores its grades and announcements,
+    so a killed run resumes exactly at the first chunk not done.
+    """
+
+    __tablename__ = "job_run_chunks"
+    __table_args__ = (
+        UniqueConstraint("run_id", "seq", name="uq_job_run_chunks_run_seq"),
+        CheckConstraint("status IN ('pending', 'done')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("job_runs.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    after_key: Mapped[str | None] = mapped_column(String(50))  # exclusive; None: from the start
+    upto_key: Mapped[str | None] = mapped_column(String(50))  # inclusive; None: to the end
+    subjects: Mapped[list[str] | None] = mapped_column(JSON)  # explicit "type:id" list
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    regraded: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    announcements: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column()
+    done_by: Mapped[str | None] = mapped_column(String(200))
+
+
+# Incremental regrade asks "what changed since the last run?" of these columns.
+Index("ix_enterprises_updated_at", EnterpriseRow.updated_at)
+Index("ix_persons_updated_at", PersonRow.updated_at)
+Index("ix_roles_updated_at", RoleRow.updated_at)
