@@ -1,0 +1,170 @@
+"""Load a realistic demo population (`credit-engine serve --demo`), idempotently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credit_engine.bootstrap import Container
+from credit_engine.errors import ValidationFailed
+from credit_engine.population import Population, generate_population
+from credit_engine.services.records import ingest_records
+from credit_engine.services.subjects import put_role, register_person, upsert_enterprise
+from credit_engine.storage.models import EnterpriseRow, PersonRow, RecordRow, RoleRow
+from credit_engine.validation.context import validation_today
+from credit_engine.validation.records import MAX_BATCH, RecordBatchSchema
+from credit_engine.validation.subjects import EnterpriseInSchema, PersonInSchema, RoleInSchema
+
+ACTOR = "demo"
+DEMO_SEED = 20261129
+# Fixed, so the demo loaded on a later day is the same population with newer records.
+DEMO_START = date(2022, 1, 1)
+_LOOKUP_CHUNK = 500  # keys per IN (...) query, well below every backend's parameter limit
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a load added (zeros when the demo was already there) and what the demo holds."""
+
+    enterprises_created: int
+    persons_created: int
+    roles_created: int
+    records_created: int
+    already_loaded: bool
+    population: dict[str, int]
+
+
+@dataclass
+class _ValidItems:
+    enterprises: list[tuple[str, dict[str, Any]]]
+    persons: list[dict[str, Any]]
+    roles: list[tuple[str, str, dict[str, Any]]]  # uscc, id_number, loaded body
+    records: list[dict[str, Any]]
+
+
+def load_demo(container: Container, *, seed: int = DEMO_SEED, enterprises: int = 300,
+              persons: int = 400, today: date | None = None) -> DemoSummary:
+    """Load the demo population through the ingestion services; a second run adds nothing."""
+    today = today or container.settings.today()
+    population = generate_population(seed, enterprises, persons, start=DEMO_START, end=today)
+    with container.transaction() as session:
+        if _already_loaded(session, population):
+            return DemoSummary(0, 0, 0, 0, True, population.counts())
+    items = validate_population(population, today)
+    with container.transaction() as session:
+        return _store(session, items, population)
+
+
+def _chunks(values: list[Any], size: int = _LOOKUP_CHUNK) -> Iterator[list[Any]]:
+    for first in range(0, len(values), size):
+        yield values[first:first + size]
+
+
+def _existing(session: Session, column: Any, values: Iterable[Any]) -> set[Any]:
+    found: set[Any] = set()
+    for part in _chunks(sorted(set(values))):
+        found.update(session.scalars(select(column).where(column.in_(part))))
+    return found
+
+
+def _already_loaded(session: Session, population: Population) -> bool:
+    usccs = [e["uscc"] for e in population.enterprises]
+    if len(_existing(session, EnterpriseRow.uscc, usccs)) < len(usccs):
+        return False
+    external_ids = [r["external_id"] for r in population.records]
+    return len(_existing(session, RecordRow.external_id, external_ids)) == len(external_ids)
+
+
+def _load(schema: Any, body: dict[str, Any], where: str) -> dict[str, Any]:
+    try:
+        return schema.load(body)  # type: ignore[no-any-return]
+    except ValidationError as error:
+        raise ValidationFailed({where: [str(error.messages)]},
+                               "The demo population holds data the API would refuse.") from error
+
+
+def validate_population(population: Population, today: date) -> _ValidItems:
+    """Every item through the API's own schemas, as of `today`; ValidationFailed if any fails."""
+    enterprise_schema, person_schema, role_schema = (
+        EnterpriseInSchema(), PersonInSchema(), RoleInSchema())
+    batch_schema = RecordBatchSchema()
+    with validation_today(today):
+        enterprises = [(e["uscc"], _load(enterprise_schema, _without(e, "uscc"), e["uscc"]))
+                       for e in population.enterprises]
+        people = [_load(person_schema, p, "persons") for p in population.persons]
+        roles = [(r["uscc"], r["id_number"],
+                  _load(role_schema, _without(r, "uscc", "id_number"), r["uscc"]))
+                 for r in population.roles]
+        records: list[dict[str, Any]] = []
+        for part in _chunks(population.records, MAX_BATCH):
+            records.extend(_load(batch_schema, {"records": part}, "records")["records"])
+    return _ValidItems(enterprises, people, roles, records)
+
+
+def _without(item: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in keys}
+
+
+def _store(session: Session, items: _ValidItems, population: Population) -> DemoSummary:
+    known = _existing(session, EnterpriseRow.uscc, [uscc for uscc, _ in items.enterprises])
+    enterprises_created = 0
+    for uscc, body in items.enterprises:
+        if uscc not in known:  # an existing enterprise is left as its users changed it
+            enterprises_created += upsert_enterprise(session, uscc, body, ACTOR)[1]
+    person_ids, persons_created = _register_persons(session, items.persons)
+    roles_created = _put_roles(session, items.roles, person_ids)
+    records_created = _ingest(session, items.records, person_ids)
+    return DemoSummary(enterprises_created, persons_created, roles_created, records_created,
+                       False, population.counts())
+
+
+def _register_persons(session: Session, persons: list[dict[str, Any]]) -> tuple[dict[str, str], int]:
+    rows: dict[str, str] = {}
+    for part in _chunks([p["id_number"] for p in persons]):
+        rows.update((number, person_id) for number, person_id in session.execute(
+            select(PersonRow.id_number, PersonRow.id).where(PersonRow.id_number.in_(part))))
+    created = 0
+    for person in persons:
+        if person["id_number"] not in rows:
+            rows[person["id_number"]], new = register_person(session, person, ACTOR)
+            created += new
+    return rows, created
+
+
+def _put_roles(session: Session, roles: list[tuple[str, str, dict[str, Any]]],
+               person_ids: dict[str, str]) -> int:
+    usccs = sorted({uscc for uscc, _, _ in roles})
+    stored: dict[tuple[str, str, str, date], date | None] = {}
+    for part in _chunks(usccs):
+        for row in session.scalars(select(RoleRow).where(RoleRow.uscc.in_(part))):
+            stored[(row.uscc, row.person_id, row.role, row.from_on)] = row.to_on
+    created = 0
+    for uscc, id_number, body in roles:
+        person_id = person_ids[id_number]
+        key = (uscc, person_id, body["role"], body["from_"])
+        if key not in stored or stored[key] != body.get("to"):  # new, or it has ended since
+            created += put_role(session, uscc, person_id, body, ACTOR)[1]
+    return created
+
+
+def _ingest(session: Session, records: list[dict[str, Any]], person_ids: dict[str, str]) -> int:
+    known = _existing(session, RecordRow.external_id, [r["external_id"] for r in records])
+    fresh = [_with_person_id(r, person_ids) for r in records if r["external_id"] not in known]
+    created = 0
+    for part in _chunks(fresh, MAX_BATCH):
+        created += sum(r["status"] == "created" for r in ingest_records(session, part, ACTOR))
+    return created
+
+
+def _with_person_id(record: dict[str, Any], person_ids: dict[str, str]) -> dict[str, Any]:
+    """Person subjects are generated by ID number; the API knows them by opaque id."""
+    subject = record["subject"]
+    if subject["type"] != "person":
+        return record
+    return {**record, "subject": {"type": "person", "id": person_ids[subject["id"]]}}

@@ -1,0 +1,96 @@
+"""Schemas for query-string arguments; values arrive as strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+
+from credit_engine.domain.model import CONTEXTS
+from credit_engine.validation.base import StrictSchema
+from credit_engine.validation.fields import Choice, IsoDate, Text, subject_problem
+from credit_engine.validation.subjects import SUBJECT_TYPES
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+class Cursor(fields.String):
+    """An opaque page cursor; an empty `?cursor=` means the first page."""
+
+    def _deserialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> str | None:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) > 512:
+            raise ValidationError("Not a valid cursor.")
+        return text or None
+
+
+class PaginationArgs(StrictSchema):
+    """`?limit=` (1..500, default 50) and `?cursor=`."""
+
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Page size, 1 to {MAX_LIMIT}."},
+    )
+    cursor = Cursor(allow_none=True, metadata={"description": "next_cursor of the previous page."})
+
+
+class AsOfArgs(StrictSchema):
+    """`?as_of=YYYY-MM-DD`: a computation date, past or future."""
+
+    as_of = IsoDate(allow_none=True)
+
+
+class PagedAsOfArgs(PaginationArgs):
+    """A paginated time-dependent list, e.g. the public announcements."""
+
+    as_of = IsoDate(allow_none=True)
+
+
+class SubjectArgs(StrictSchema):
+    """`?subject_type=&subject_id=`, the id checked against the type."""
+
+    subject_type = Choice(SUBJECT_TYPES, required=True)
+    subject_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+    @validates_schema
+    def id_fits_type(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """The id must be a valid key of the subject's type."""
+        if "subject_type" in data and "subject_id" in data:
+            problem = subject_problem(data["subject_type"], data["subject_id"])
+            if problem:
+                raise ValidationError(problem, "subject_id")
+
+    @post_load
+    def normalise_uscc(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Enterprise keys are upper-case in storage."""
+        if data.get("subject_type") == "enterprise":
+            data["subject_id"] = data["subject_id"].upper()
+        return data
+
+
+class RecordsQueryArgs(SubjectArgs, PaginationArgs):
+    """GET /api/v1/records: a subject's records, paginated."""
+
+
+class DecisionArgs(SubjectArgs):
+    """GET /api/v1/decisions."""
+
+    context = Choice(CONTEXTS, required=True)
+    as_of = IsoDate(allow_none=True)
+
+
+class InspectionPlanArgs(PaginationArgs):
+    """GET /api/v1/inspection-plan."""
+
+    as_of = IsoDate(allow_none=True)
+    district = Text(max_length=100, allow_none=True)
+
+
+class EnterpriseSearchArgs(PaginationArgs):
+    """GET /public/v1/enterprises?q=: name or USCC search."""
+
+    q = Text(required=True, max_length=200)
