@@ -1,8 +1,81 @@
-"""`credit-engine serve` (placeholder until implemented)."""
+"""`credit-engine serve`: the API and the public page under gunicorn (never Flask's dev server)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
 
 import click
+from gunicorn.app.base import BaseApplication
+
+from credit_engine.config import Settings
 
 
-@click.group()
-def serve() -> None:
-    """Not implemented yet."""
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn run from Python; each worker builds its own app (and engine) after the fork."""
+
+    def __init__(self, app_factory: Callable[[], Any], options: dict[str, Any]) -> None:
+        self.app_factory = app_factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.app_factory()
+
+
+def make_app() -> Any:
+    """The WSGI app from the environment's settings (gunicorn's factory)."""
+    from credit_engine.api.app import create_app
+
+    return create_app(Settings.from_env())
+
+
+def bind_address(host: str, port: int) -> str:
+    """gunicorn's bind string; IPv6 literals need brackets."""
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def _load_demo(settings: Settings) -> None:
+    from credit_engine.bootstrap import bootstrap
+
+    try:
+        demo = importlib.import_module("credit_engine.services.demo")
+    except ModuleNotFoundError as error:
+        raise click.ClickException("--demo: the demo population is not available "
+                                   f"in this build ({error.name}).") from None
+    container = bootstrap(settings)
+    try:
+        summary = demo.load_demo(container)
+    finally:
+        container.engine.dispose()  # no connection may cross gunicorn's fork
+    click.echo(f"Demo data loaded{f': {summary}' if summary else ''}.")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn worker processes.")
+@click.option("--demo", is_flag=True, help="Load the demo population first (idempotent).")
+def serve(host: str, port: int, workers: int, demo: bool) -> None:
+    """Run the HTTP API, the OpenAPI docs and the public page."""
+    settings = Settings.from_env()
+    if settings.is_sqlite:  # the embedded default needs no separate `db upgrade`
+        from credit_engine.storage.schema import upgrade_database
+
+        upgrade_database(settings.database_url)
+    if demo:
+        _load_demo(settings)
+    url_host = f"[{host}]" if ":" in host else host
+    click.echo(f"credit-engine listening on http://{url_host}:{port}/ "
+               f"(API docs at /docs, OpenAPI at /openapi.json)", nl=True)
+    options = {"bind": bind_address(host, port), "workers": workers, "accesslog": "-",
+               "errorlog": "-", "timeout": 120, "graceful_timeout": 20,
+               "proc_name": "credit-engine"}
+    GunicornServer(make_app, options).run()

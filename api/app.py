@@ -1,0 +1,119 @@
+"""The Flask app factory: settings, container, error handling, OpenAPI, blueprints."""
+
+from __future__ import annotations
+
+import importlib
+from contextvars import Token
+from datetime import date
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, g, request
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from credit_engine.api.auth import SECURITY_SCHEME
+from credit_engine.api.problems import PROBLEM_MIME, HttpProblem, register_error_handlers
+from credit_engine.api.runtime import EXTENSION
+from credit_engine.api.schemas import ProblemSchema
+from credit_engine.bootstrap import Container, bootstrap
+from credit_engine.config import Settings
+from credit_engine.validation.context import today_var
+
+# One blueprint module per audience; each exposes `blp` (and optionally init_app(app)).
+# Modules not present in this build are skipped, so adding an audience is a file plus a name.
+BLUEPRINT_MODULES = ("health", "subjects", "records", "credit", "decisions", "announcements",
+                     "public")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with RFC 9457 problem bodies instead of its own error format."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        register_error_handlers(self._app)
+
+    def _register_responses(self) -> None:
+        """Error responses documented as application/problem+json, as they are sent."""
+        for status in HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIME)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_MIME)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
+
+
+def _config(settings: Settings) -> dict[str, Any]:
+    return {
+        "API_TITLE": "credit-engine",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "API_SPEC_OPTIONS": {
+            "info": {"description": "Food-safety credit rating and joint reward/punishment "
+                                    "rule engine. Errors are application/problem+json."},
+        },
+        "MAX_CONTENT_LENGTH": settings.max_request_bytes,
+    }
+
+
+def _register_blueprints(app: Flask, api: Api) -> None:
+    for name in BLUEPRINT_MODULES:
+        qualified = f"credit_engine.api.{name}"
+        try:
+            module = importlib.import_module(qualified)
+        except ModuleNotFoundError as error:
+            if error.name != qualified:  # a missing dependency inside it is a real error
+                raise
+            continue
+        init = getattr(module, "init_app", None)  # app-wide set-up a module may need
+        if init is not None:
+            init(app)
+        api.register_blueprint(module.blp)
+
+
+def _install_request_hooks(app: Flask, settings: Settings) -> None:
+    @app.before_request
+    def validate_as_of_business_today() -> None:
+        # "No future dates" compares with today in the configured zone, fixed per request.
+        token: Token[date | None] = today_var.set(settings.today())
+        g.validation_today_token = token
+
+    @app.before_request
+    def require_json_body() -> None:
+        if request.method in BODY_METHODS and request.content_length \
+                and not request.is_json:
+            raise HttpProblem(415, "Send the body as application/json.")
+
+    @app.teardown_request
+    def reset_validation_today(_error: BaseException | None) -> None:
+        token = g.pop("validation_today_token", None)
+        if token is not None:
+            try:
+                today_var.reset(token)
+            except ValueError:  # set in another context (streamed response): nothing to undo
+                pass
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
+    """Build the WSGI app on `container` (or one bootstrapped from `settings`/the environment)."""
+    container = container or bootstrap(settings)
+    app = Flask("credit_engine.api")
+    app.config.update(_config(container.settings))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # names stay readable
+    app.extensions[EXTENSION] = container
+    api = ProblemApi(app)
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME, {"type": "http", "scheme": "bearer",
+                          "description": "An API key made with `credit-engine keys create`."})
+    _install_request_hooks(app, container.settings)
+    _register_blueprints(app, api)
+    return app

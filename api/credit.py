@@ -1,0 +1,116 @@
+"""Credit: grades as of a date, their history, regrades and credit repair."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credit_engine.api.auth import actor, require_scope
+from credit_engine.api.credit_schemas import (
+    CreditHistorySchema, CreditSchema, RegradeResultSchema, RepairResultSchema,
+)
+from credit_engine.api.runtime import business_today, get_container, run_use_case
+from credit_engine.domain.model import CreditResult, SubjectRef
+from credit_engine.domain.serialization import result_to_dict, subject_to_dict
+from credit_engine.errors import ValidationFailed
+from credit_engine.services import grading, repairs
+from credit_engine.storage.models import EnterpriseRow, PersonRow
+from credit_engine.validation import AsOfArgs, RegradeInSchema, RepairInSchema
+from credit_engine.validation.actions import MAX_REGRADE_SUBJECTS
+from credit_engine.validation.paths import check_person_id, check_uscc
+
+blp = Blueprint("credit", __name__, url_prefix="/api/v1",
+                description="Grades with their reasons, history, regrades and repairs.")
+
+
+def credit_view(result: CreditResult) -> dict[str, Any]:
+    """A result as API.md shows it; `hygiene_rating` only where one applies."""
+    view = result_to_dict(result)
+    if view["hygiene_rating"] is None:
+        del view["hygiene_rating"]
+    return view
+
+
+def _credit(subject: SubjectRef, as_of: Any) -> dict[str, Any]:
+    registry = get_container().rulesets
+    return credit_view(run_use_case(
+        lambda session: grading.credit_for(session, registry, subject, as_of)))
+
+
+@blp.route("/enterprises/<string:uscc>/credit")
+@require_scope("credit:read")
+@blp.arguments(AsOfArgs, location="query")
+@blp.response(200, CreditSchema)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def enterprise_credit(args: dict[str, Any], uscc: str) -> dict[str, Any]:
+    """The latest stored grade, or the grade as of `as_of` (stored, else computed, not stored)."""
+    return _credit(SubjectRef("enterprise", check_uscc(uscc)), args.get("as_of"))
+
+
+@blp.route("/persons/<string:person_id>/credit")
+@require_scope("credit:read")
+@blp.arguments(AsOfArgs, location="query")
+@blp.response(200, CreditSchema)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def person_credit(args: dict[str, Any], person_id: str) -> dict[str, Any]:
+    """A person's latest stored grade, or as of `as_of`."""
+    return _credit(SubjectRef("person", check_person_id(person_id)), args.get("as_of"))
+
+
+@blp.route("/enterprises/<string:uscc>/credit/history")
+@require_scope("credit:read")
+@blp.response(200, CreditHistorySchema)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def enterprise_credit_history(uscc: str) -> dict[str, Any]:
+    """Every grade the enterprise has had, oldest first."""
+    subject = SubjectRef("enterprise", check_uscc(uscc))
+    history = run_use_case(lambda session: grading.credit_history(session, subject))
+    return {"subject": subject_to_dict(subject), "items": [credit_view(r) for r in history]}
+
+
+def _all_subjects(session: Session) -> list[SubjectRef]:
+    enterprises = session.scalars(select(EnterpriseRow.uscc).order_by(EnterpriseRow.uscc))
+    persons = session.scalars(select(PersonRow.id).order_by(PersonRow.id))
+    subjects = [SubjectRef("enterprise", u) for u in enterprises]
+    subjects += [SubjectRef("person", p) for p in persons]
+    if len(subjects) > MAX_REGRADE_SUBJECTS:
+        raise ValidationFailed({"all": [
+            f"{len(subjects)} subjects: more than {MAX_REGRADE_SUBJECTS} regrade synchronously; "
+            "use `credit-engine regrade --all`."]})
+    return subjects
+
+
+@blp.route("/regrade", methods=["POST"])
+@require_scope("admin")
+@blp.arguments(RegradeInSchema)
+@blp.response(200, RegradeResultSchema)
+def regrade(body: dict[str, Any]) -> dict[str, Any]:
+    """Regrade up to 1000 subjects synchronously and store their grades as of `as_of`."""
+    as_of = body.get("as_of") or business_today()
+    registry = get_container().rulesets
+
+    def use_case(session: Session) -> grading.RegradeCounts:
+        if body.get("all"):
+            subjects = _all_subjects(session)
+        else:
+            subjects = [SubjectRef(s["type"], s["id"]) for s in body["subjects"]]
+            grading.require_subjects(session, subjects)
+        return grading.regrade_subjects(session, registry, subjects, as_of, actor())
+    counts = run_use_case(use_case)
+    return {"regraded": counts.regraded, "changed": counts.changed, "as_of": as_of.isoformat()}
+
+
+@blp.route("/repairs", methods=["POST"])
+@require_scope("admin")
+@blp.arguments(RepairInSchema)
+@blp.response(201, RepairResultSchema)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@blp.alt_response(409, response="DEFAULT_ERROR")
+def repair(body: dict[str, Any]) -> dict[str, Any]:
+    """Approve credit repair of one penalty, or 409 naming the condition it fails."""
+    registry = get_container().rulesets
+    return run_use_case(lambda session: repairs.approve_repair(
+        session, registry, body["record_id"], body["approved_on"], body["note"], actor()))

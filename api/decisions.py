@@ -1,0 +1,58 @@
+"""Decisions for consuming systems (licensing, financing, ...) and the inspection plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from credit_engine.api.auth import actor, require_scope
+from credit_engine.api.credit_schemas import DecisionSchema, PlanPageSchema
+from credit_engine.api.runtime import business_today, get_container, run_use_case
+from credit_engine.domain.model import Decision, SubjectRef
+from credit_engine.domain.serialization import measure_to_dict, subject_to_dict
+from credit_engine.services import grading
+from credit_engine.services.inspection_plan import inspection_plan
+from credit_engine.validation import DecisionArgs, InspectionPlanArgs
+
+blp = Blueprint("decisions", __name__, url_prefix="/api/v1",
+                description="Restrict or favour: joint punishment and incentive decisions.")
+
+
+def decision_view(decision: Decision) -> dict[str, Any]:
+    """A decision as API.md shows it."""
+    view: dict[str, Any] = {
+        "subject": subject_to_dict(decision.subject), "context": decision.context,
+        "as_of": decision.as_of.isoformat(), "grade": decision.grade,
+        "outcome": decision.outcome, "ruleset": decision.ruleset,
+        "measures": [measure_to_dict(m) for m in decision.measures],
+    }
+    if decision.context == "inspection":
+        view["inspections_per_year"] = decision.inspections_per_year
+    return view
+
+
+@blp.route("/decisions")
+@require_scope("decisions:read")
+@blp.arguments(DecisionArgs, location="query")
+@blp.response(200, DecisionSchema)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def decisions(args: dict[str, Any]) -> dict[str, Any]:
+    """Whether to restrict or favour a subject in one context; every query is audited."""
+    subject = SubjectRef(args["subject_type"], args["subject_id"])
+    registry, today = get_container().rulesets, business_today()
+    decision = run_use_case(lambda session: grading.decision_for(
+        session, registry, subject, args["context"], args.get("as_of"), actor(), today))
+    return decision_view(decision)
+
+
+@blp.route("/inspection-plan")
+@require_scope("decisions:read")
+@blp.arguments(InspectionPlanArgs, location="query")
+@blp.response(200, PlanPageSchema)
+def plan(args: dict[str, Any]) -> dict[str, Any]:
+    """Each graded enterprise's inspections per year and flags, paginated by USCC."""
+    as_of = args.get("as_of") or business_today()
+    items, next_key = run_use_case(lambda session: inspection_plan(
+        session, as_of, args.get("district"), args["limit"], args.get("cursor")))
+    return {"items": items, "next_cursor": next_key}

@@ -1,0 +1,38 @@
+"""Liveness and readiness probes: no key needed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask_smorest import Blueprint
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from credit_engine.api.problems import HttpProblem
+from credit_engine.api.runtime import get_container
+from credit_engine.api.schemas import HealthSchema
+
+blp = Blueprint("health", __name__, description="Probes for load balancers and orchestrators.")
+LOG = logging.getLogger("credit_engine.api")
+
+
+@blp.route("/healthz")
+@blp.response(200, HealthSchema)
+def healthz() -> dict[str, Any]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@blp.route("/readyz")
+@blp.response(200, HealthSchema)
+@blp.alt_response(503, response="DEFAULT_ERROR")
+def readyz() -> dict[str, Any]:
+    """The database answers `SELECT 1`; 503 when it does not."""
+    try:
+        with get_container().engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        LOG.warning("readiness check failed: %s", error)
+        raise HttpProblem(503, "The database is not reachable.") from None
+    return {"status": "ready"}

@@ -1,0 +1,31 @@
+"""What views need at run time: the container and one transaction per use case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from credit_engine.bootstrap import Container
+from credit_engine.services.audit import retry_on_audit_conflict
+
+EXTENSION = "credit_engine.container"
+T = TypeVar("T")
+
+
+def get_container() -> Container:
+    """The composition root the app was created with."""
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+
+
+def run_use_case(use_case: Callable[[Session], T]) -> T:
+    """Run one use case in one transaction (again if a concurrent writer forked the audit chain)."""
+    return retry_on_audit_conflict(get_container().session_factory, use_case)
+
+
+def business_today() -> date:
+    """Today in the configured time zone: the default `as_of` and revocation date."""
+    return get_container().settings.today()
