@@ -1,0 +1,184 @@
+"""Grade a credit file as of a date with the ruleset version in force on that date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Iterable, Mapping
+
+from credit_engine.domain.dates import add_months, add_years
+from credit_engine.domain.facts import as_date, record_fact
+from credit_engine.domain.hygiene import below_target, hygiene_rating
+from credit_engine.domain.measures import Situation, build_measures
+from credit_engine.domain.model import CreditFile, CreditResult, Record
+from credit_engine.domain.sanctions import BannedRole, Period, banned_roles, listings, subject_bans
+from credit_engine.domain.scoring import Entry, Scored, score_and_grade, scored_entries
+from credit_engine.errors import CreditEngineError
+from credit_engine.rules.compiled import CompiledRuleset
+from credit_engine.rules.conditions import evaluate, referenced_fields
+from credit_engine.rules.evaluation import evaluate_facts
+from credit_engine.rules.loader import RulesetRegistry
+
+SUBJECT_RID = 0
+
+
+def _counters(ruleset: CompiledRuleset, facts: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
+    values, evidence = {}, {}
+    for counter in ruleset.counters:
+        matched = [f for f in facts if evaluate(counter.condition, f)]
+        keys = {f[counter.distinct] if counter.distinct else f["rid"] for f in matched}
+        values[counter.name] = len(keys)
+        evidence[counter.name] = tuple(sorted(f["rid"] for f in matched))
+    return values, evidence
+
+
+def _verdicts(ruleset: CompiledRuleset, hits: dict[str, list[int]], dates: Mapping[int, date], subject: Mapping[str, Any], evidence: Mapping[str, tuple[int, ...]]) -> list[Entry]:
+    entries = []
+    for rule in ruleset.rules:
+        if rule.type not in ("override", "cap") or rule.id not in hits:
+            continue
+        if rule.kind == "subject":
+            fields = sorted(referenced_fields(rule.condition) & set(evidence))
+            ids = tuple(sorted({i for f in fields for i in evidence[f]}))
+            counts = [subject[f] for f in fields if isinstance(subject[f], int) and not isinstance(subject[f], bool)]
+            on = min((dates[i] for i in ids if i in dates), default=None)
+            entries.append(Entry(rule, 0, ids, on, counts[0] if counts else 0))
+        else:
+            ids = tuple(sorted(hits[rule.id]))
+            entries.append(Entry(rule, 0, ids, min(dates[i] for i in ids)))
+    return entries
+
+
+@dataclass(frozen=True)
+class _Situation:
+    """Everything derived in Python before the rules run."""
+
+    counting: list[Record]
+    facts: list[dict[str, Any]]
+    subject: dict[str, Any]
+    evidence: dict[str, tuple[int, ...]]
+    bans: list[Period]
+    listed: list[Period]
+    roles: list[BannedRole]
+
+
+def _situation(file: CreditFile, as_of: date, ruleset: CompiledRuleset) -> _Situation:
+    counting = [r for r in file.records if r.counts_on(as_of)]
+    facts = [record_fact(r, as_of, ruleset.config) for r in counting]
+    bans = subject_bans(file, as_of, ruleset)
+    listed = listings(file.records, as_of, ruleset)
+    roles = banned_roles(file, as_of, ruleset)
+    counters, evidence = _counters(ruleset, facts)
+    subject = {"rid": SUBJECT_RID, "kind": "subject", "subject_type": file.subject.type,
+               "category": file.enterprise.category if file.enterprise else "none",
+               "banned": bool(bans), "banned_for_life": any(b.end is None for b in bans),
+               "listed": bool(listed), "employs_banned": bool(roles), **counters}
+    evidence = dict(evidence, banned=tuple(b.record_id for b in bans), banned_for_life=(),
+                    listed=tuple(p.record_id for p in listed),
+                    employs_banned=tuple(sorted({b.record_id for r in roles for b in r.bans})))
+    return _Situation(counting, facts, subject, evidence, bans, listed, roles)
+
+
+def _score(ruleset: CompiledRuleset, s: _Situation, backend: str) -> tuple[Scored, list[Entry]]:
+    """Run the rules with the backend, then aggregate their hits in Python."""
+    hits: dict[str, list[int]] = {}
+    for rule_id, rid in evaluate_facts(ruleset, [*s.facts, s.subject], backend):
+        hits.setdefault(rule_id, []).append(rid)
+    facts_by_id = {f["rid"]: f for f in s.facts}
+    dates = {r.id: r.occurred_on for r in s.counting}
+    deductions: list[Entry] = []
+    bonuses: list[Entry] = []
+    for rule in ruleset.rules:
+        if rule.type in ("deduction", "bonus") and rule.id in hits:
+            entries = scored_entries(rule, [facts_by_id[i] for i in hits[rule.id]], dates)
+            (deductions if rule.type == "deduction" else bonuses).extend(entries)
+    verdicts = _verdicts(ruleset, hits, dates, s.subject, s.evidence)
+    return score_and_grade(ruleset, deductions, bonuses, verdicts), verdicts
+
+
+def grade(file: CreditFile, as_of: date, registry: RulesetRegistry, *, backend: str = "engine",
+          with_history: bool = True) -> CreditResult:
+    """The credit grade, reasons and measures of `file` as of `as_of`."""
+    ruleset = registry.for_date(as_of)
+    cfg = ruleset.config
+    s = _situation(file, as_of, ruleset)
+    scored, verdicts = _score(ruleset, s, backend)
+    year_before = _grade_year_before(file, as_of, registry, backend) if with_history and scored.grade == "A" else None
+    triggers = Situation(scored.grade, year_before.grade if year_before else None, s.bans, s.listed, s.roles,
+                         scored.fired, tuple(e.rule.id for e in verdicts))
+    rating = hygiene_rating(file, as_of, cfg["hygiene"])
+    for_life = any(b.end is None for b in s.bans)
+    return CreditResult(
+        subject=file.subject, as_of=as_of, ruleset=ruleset.name, score=scored.score, grade=scored.grade,
+        reasons=scored.reasons, measures=build_measures(cfg["measures"], triggers),
+        inspections_per_year=_inspections(file, scored.grade, bool(s.listed), cfg["inspection_frequency"]),
+        hygiene_rating=rating,
+        flags=(cfg["hygiene"]["target"]["flag"],) if below_target(file, rating, cfg["hygiene"]) else (),
+        listed_until=max((p.end for p in s.listed if p.end), default=None),
+        listing_record_ids=tuple(sorted({p.record_id for p in s.listed})),
+        banned_until=None if for_life else max((b.end for b in s.bans if b.end), default=None),
+        banned_for_life=for_life,
+        next_change_on=_next_change(file, as_of, registry, ruleset, year_before),
+        input_record_ids=tuple(sorted(r.id for r in s.counting)),
+    )
+
+
+def _grade_year_before(file: CreditFile, as_of: date, registry: RulesetRegistry, backend: str) -> CreditResult | None:
+    """The result on the same calendar date a year earlier (None before any ruleset)."""
+    try:
+        return grade(file, add_years(as_of, -1), registry, backend=backend, with_history=False)
+    except CreditEngineError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def _inspections(file: CreditFile, grade_: str, listed: bool, cfg: Mapping[str, Any]) -> int | None:
+    """Inspections per year for an enterprise: by grade, raised by category and listing minimums."""
+    if file.subject.type != "enterprise":
+        return None
+    count = int(cfg["by_grade"][grade_])
+    if file.enterprise is not None:
+        count = max(count, int(cfg["category_minimum"].get(file.enterprise.category, 0)))
+    if listed:
+        count = max(count, int(cfg["listed_minimum"]))
+    return count
+
+
+def _all_records(file: CreditFile) -> Iterable[Record]:
+    yield from file.records
+    for person in file.persons:
+        yield from person.records
+        yield from person.enterprise_records
+
+
+def _next_change(file: CreditFile, as_of: date, registry: RulesetRegistry, ruleset: CompiledRuleset,
+                 year_before: CreditResult | None) -> date | None:
+    """The first date after `as_of` on which the result could change by itself."""
+    candidates: set[date] = set(registry.effective_dates)
+    months = ruleset.month_thresholds
+    for record in _all_records(file):
+        candidates |= {record.occurred_on, *(d for d in (record.revoked_on, record.repaired_on) if d)}
+        if record.occurred_on <= as_of:
+            candidates |= {add_months(record.occurred_on, n) for n in months}
+        valid_until = _safe_date(record.details.get("valid_until"))
+        if valid_until:
+            candidates.add(valid_until + timedelta(days=1))
+    for role in (*file.roles, *(r for p in file.persons for r in p.roles)):
+        candidates.add(role.from_)
+        if role.to:
+            candidates.add(role.to + timedelta(days=1))
+    if file.enterprise and file.enterprise.licensed_on:
+        licensed_on = file.enterprise.licensed_on
+        candidates.add(add_months(licensed_on, ruleset.config["hygiene"]["new_licence_months"]))
+    if year_before and year_before.next_change_on:
+        candidates.add(add_years(year_before.next_change_on, 1))
+    later = [d for d in candidates if d > as_of]
+    return min(later) if later else None
+
+
+def _safe_date(value: Any) -> date | None:
+    try:
+        return as_date(value)
+    except ValueError:
+        return None

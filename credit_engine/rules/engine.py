@@ -1,0 +1,87 @@
+"""The only module that imports durable_rules: registration and evaluation of compiled
+rulesets, behind one process-wide lock (the engine has no locking of its own)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+import threading
+from typing import Any, Callable, Iterable, Mapping
+
+from durable.lang import get_host
+
+from credit_engine.errors import EngineError
+
+CATCH_ALL = "_CATCH_ALL"
+_LOCK = threading.RLock()
+_REGISTERED: dict[str, str] = {}          # engine name -> definition digest
+_HITS: dict[str, list[tuple[str, int]]] = {}   # sid -> hits of the running evaluation
+_SIDS = itertools.count(1)
+
+Hit = tuple[str, int]
+
+
+def _action(rule_id: str) -> Callable[[Any], None]:
+    """An action that records which rule fired on which fact (by `rid`)."""
+    def action(c: Any) -> None:
+        _HITS[c.m.sid].append((rule_id, int(c.m.rid)))
+    return action
+
+
+def _catch_all(c: Any) -> None:
+    """Every fact matches this rule, so the engine never raises MessageNotHandled."""
+
+
+def register(base_name: str, conditions: Mapping[str, Mapping[str, Any]]) -> str:
+    """Register `{rule_id: condition}` once per process; returns the engine's ruleset name."""
+    digest = hashlib.sha256(json.dumps(conditions, sort_keys=True).encode()).hexdigest()
+    with _LOCK:
+        name = base_name
+        if _REGISTERED.get(name, digest) != digest:
+            name = f"{base_name}#{digest[:12]}"    # same id@version, different content (tests)
+        if _REGISTERED.get(name) == digest:
+            return name
+        definition: dict[str, Any] = {
+            rule_id: {"all": [{"m": copy.deepcopy(dict(cond))}], "run": _action(rule_id)}
+            for rule_id, cond in conditions.items()
+        }
+        definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}], "run": _catch_all}
+        try:
+            get_host().register_rulesets({name: definition})
+        except Exception as exc:  # the engine reports bare numeric codes
+            raise EngineError(f"the rule engine rejected ruleset {name}: {exc}") from exc
+        _REGISTERED[name] = digest
+        return name
+
+
+def evaluate(name: str, facts: Iterable[Mapping[str, Any]]) -> list[Hit]:
+    """Assert all facts in one batch into a fresh state; return (rule id, fact rid) hits."""
+    with _LOCK:
+        if name not in _REGISTERED:
+            raise EngineError(f"ruleset {name} is not registered with the rule engine")
+        host = get_host()
+        sid = f"eval-{next(_SIDS)}"
+        batch = [dict(fact, sid=sid) for fact in facts]
+        _HITS[sid] = []
+        try:
+            if batch:
+                state = host.assert_facts(name, batch)
+                if isinstance(state, dict) and state.get("exception"):
+                    raise EngineError(f"a rule action failed in {name}: {state['exception']}")
+                state = host.get_state(name, sid)
+                if state.get("exception"):
+                    raise EngineError(f"a rule action failed in {name}: {state['exception']}")
+            return sorted(set(_HITS[sid]))
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise EngineError(f"rule engine failure in {name}: {type(exc).__name__}: {exc}") from exc
+        finally:
+            _HITS.pop(sid, None)
+            if batch:
+                try:
+                    host.delete_state(name, sid)
+                except Exception:  # nothing stored under the sid: nothing to leak
+                    pass
