@@ -51,9 +51,12 @@ def _load_demo(settings: Settings) -> None:
     container = bootstrap(settings)
     try:
         summary = demo.load_demo(container)
+        click.echo(f"Demo population: {summary.population} "
+                   f"({'already loaded' if summary.already_loaded else 'loaded now'}).")
+        graded = demo.regrade_demo(container)
+        click.echo(f"Demo grades: {graded} gradings over the last year, stored.")
     finally:
         container.engine.dispose()  # no connection may cross gunicorn's fork
-    click.echo(f"Demo data loaded{f': {summary}' if summary else ''}.")
 
 
 @click.command()

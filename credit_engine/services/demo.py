@@ -168,3 +168,28 @@ def _with_person_id(record: dict[str, Any], person_ids: dict[str, str]) -> dict[
     if subject["type"] != "person":
         return record
     return {**record, "subject": {"type": "person", "id": person_ids[subject["id"]]}}
+
+
+def regrade_demo(container: Container, *, today: date | None = None, months: int = 12,
+                 chunk: int = 500) -> int:
+    """Grade everyone on the first of each of the last `months` months and today, so the demo
+    has a grade history and announcements of the changes; idempotent. Returns subjects graded."""
+    from credit_engine.domain.dates import add_months
+    from credit_engine.services.grading import regrade_subjects
+    from credit_engine.storage.credit_files import iter_subject_keys
+
+    today = today or container.settings.today()
+    first = today.replace(day=1)
+    dates = [add_months(first, -n) for n in range(months, 0, -1)] + [today]
+    graded = 0
+    for as_of in dates:
+        after = None
+        while True:
+            with container.transaction() as session:
+                subjects = iter_subject_keys(session, after, chunk)
+                if not subjects:
+                    break
+                regrade_subjects(session, container.rulesets, subjects, as_of, ACTOR)
+            graded += len(subjects)
+            after = subjects[-1]
+    return graded

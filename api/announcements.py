@@ -1,0 +1,137 @@
+"""Objections to announcements (authenticated, scope `announcements:write`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
+
+from credit_engine.api.auth import actor, require_scope
+from credit_engine.api.runtime import business_today, get_container, run_use_case
+from credit_engine.services import objections
+from credit_engine.services.announcements import list_announcements
+from credit_engine.storage.models import AnnouncementRow, ObjectionRow
+
+blp = Blueprint("announcements", __name__, url_prefix="/api/v1",
+                description="Objections to announcements: filing and resolving.")
+SCOPE = "announcements:write"
+
+
+class ObjectionIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    record_ids = fields.List(fields.Integer(strict=True), required=True,
+                             metadata={"description": "records the objection disputes; "
+                                       "each must be one the announcement rests on"})
+    filed_on = fields.Date(load_default=None, metadata={"description": "default: today"})
+
+
+class ResolveIn(Schema):
+    upheld = fields.Boolean(required=True, truthy={True}, falsy={False})
+    note = fields.String(load_default=None, validate=validate.Length(max=4000))
+    resolved_on = fields.Date(load_default=None, metadata={"description": "default: today"})
+
+
+class ObjectionOut(Schema):
+    id = fields.Integer()
+    announcement_id = fields.Integer()
+    status = fields.String(metadata={"description": "pending | upheld | rejected"})
+    reason = fields.String()
+    record_ids = fields.List(fields.Integer())
+    filed_on = fields.Date()
+    resolved_on = fields.Date(allow_none=True)
+    resolution_note = fields.String(allow_none=True)
+    announcement_status = fields.String(
+        metadata={"description": "published | under_objection | withdrawn, as of today"})
+
+
+class AnnouncementOut(Schema):
+    id = fields.Integer()
+    type = fields.String()
+    subject = fields.Dict()
+    old_grade = fields.String(allow_none=True)
+    new_grade = fields.String()
+    reasons = fields.List(fields.Dict())
+    ruleset = fields.String()
+    published_on = fields.Date()
+    objection_deadline = fields.Date()
+    listed_until = fields.Date(allow_none=True)
+    withdrawn_on = fields.Date(allow_none=True)
+    status = fields.String()
+
+
+class AnnouncementListArgs(Schema):
+    as_of = fields.Date(load_default=None)
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class AnnouncementList(Schema):
+    items = fields.List(fields.Nested(AnnouncementOut))
+
+
+def _objection_dict(session: Session, row: ObjectionRow, today: date) -> dict[str, Any]:
+    return {"id": row.id, "announcement_id": row.announcement_id, "status": row.status,
+            "reason": row.reason, "record_ids": row.record_ids, "filed_on": row.filed_on,
+            "resolved_on": row.resolved_on, "resolution_note": row.resolution_note,
+            "announcement_status": objections.objection_status(session, row, today)}
+
+
+def _announcement_dict(row: AnnouncementRow, status: str) -> dict[str, Any]:
+    return {"id": row.id, "type": row.type,
+            "subject": {"type": row.subject_type, "id": row.subject_id},
+            "old_grade": row.old_grade, "new_grade": row.new_grade, "reasons": row.reasons,
+            "ruleset": row.ruleset, "published_on": row.published_on,
+            "objection_deadline": row.objection_deadline, "listed_until": row.listed_until,
+            "withdrawn_on": row.withdrawn_on, "status": status}
+
+
+@blp.route("/announcements", methods=["GET"])
+@require_scope(SCOPE)
+@blp.arguments(AnnouncementListArgs, location="query")
+@blp.response(200, AnnouncementList)
+def announcements(args: dict[str, Any]) -> dict[str, Any]:
+    """Every announcement (persons' too), with the record ids an objection may name."""
+    as_of = args["as_of"] or business_today()
+    views = run_use_case(lambda session: list_announcements(
+        session, as_of, public=False, offset=args["offset"], limit=args["limit"]))
+    return {"items": [_announcement_dict(v.row, v.status) for v in views]}
+
+
+@blp.route("/announcements/<int:announcement_id>/objections", methods=["POST"])
+@require_scope(SCOPE)
+@blp.arguments(ObjectionIn)
+@blp.response(201, ObjectionOut)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@blp.alt_response(409, response="DEFAULT_ERROR")
+def file_objection(data: dict[str, Any], announcement_id: int) -> dict[str, Any]:
+    """File an objection up to the deadline (15 working days); 409 when late or withdrawn."""
+    today = business_today()
+
+    def use_case(session: Session) -> dict[str, Any]:
+        row = objections.file_objection(session, announcement_id, data["reason"],
+                                        data["record_ids"], data["filed_on"] or today,
+                                        actor(), today)
+        return _objection_dict(session, row, today)
+    return run_use_case(use_case)
+
+
+@blp.route("/objections/<int:objection_id>/resolve", methods=["POST"])
+@require_scope(SCOPE)
+@blp.arguments(ResolveIn)
+@blp.response(200, ObjectionOut)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@blp.alt_response(409, response="DEFAULT_ERROR")
+def resolve_objection(data: dict[str, Any], objection_id: int) -> dict[str, Any]:
+    """Upheld: withdraw, revoke the named records as of their dates, regrade. Rejected: keep."""
+    today = business_today()
+    registry = get_container().rulesets if data["upheld"] else None  # only upheld regrades
+
+    def use_case(session: Session) -> dict[str, Any]:
+        row = objections.resolve_objection(session, registry, objection_id, data["upheld"],
+                                           data["note"], data["resolved_on"] or today,
+                                           actor(), today)
+        return _objection_dict(session, row, today)
+    return run_use_case(use_case)

@@ -1,0 +1,155 @@
+"""The public lookup API under /public/v1/: no key, rate limited per client, cacheable.
+
+Privacy (DOMAIN.md): persons appear only on the serious-dishonesty list, masked; search
+matches enterprises only; no response or error carries a person's full name, ID number
+or opaque id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
+
+from credit_engine.api import public_format as fmt
+from credit_engine.api import public_schemas as s
+from credit_engine.api.problems import problem
+from credit_engine.api.runtime import business_today, get_container
+from credit_engine.domain.working_days import WorkingDayCalendar, configure_calendar
+from credit_engine.services import public_lookup
+from credit_engine.services.records import decode_cursor, encode_cursor
+
+blp = Blueprint("public", __name__, url_prefix="/public/v1",
+                description="Public credit lookup: no key, rate limited, persons masked.")
+
+LIMITER = "credit_engine.public_limiter"
+CACHE_SECONDS = 60
+
+
+def public_limit() -> str:
+    """The per-address limit (Settings.public_rate_limit, overridable in app.config)."""
+    return str(current_app.config.get("PUBLIC_RATE_LIMIT")
+               or get_container().settings.public_rate_limit)
+
+
+def init_public(app: Flask) -> None:
+    """Once per app: the rate limiter shared by the public API and page, and the calendar."""
+    if LIMITER in app.extensions:
+        return
+    settings = app.extensions["credit_engine.container"].settings
+    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.rate_limit_storage,
+                      headers_enabled=True, default_limits=[])
+    app.extensions[LIMITER] = limiter
+    from credit_engine.api.public_pages import pages
+
+    for blueprint in (blp, pages):
+        limiter.shared_limit(public_limit, scope="public")(blueprint)
+    configure_calendar(WorkingDayCalendar.from_file(settings.holidays_file))
+    app.register_blueprint(pages)  # the HTML page is not part of the OpenAPI document
+
+
+blp.record_once(lambda state: init_public(state.app))
+
+
+@blp.errorhandler(429)
+def too_many_requests(error: RateLimitExceeded) -> Response:
+    """A clear problem body that says how long to wait."""
+    response = problem(429, f"Too many requests from this address (limit: {error.description}). "
+                       "Wait a moment and try again.", title="Too Many Requests")
+    if error.response is not None and "Retry-After" in error.response.headers:
+        response.headers["Retry-After"] = error.response.headers["Retry-After"]
+    return response
+
+
+@blp.after_request
+def cacheable(response: Response) -> Response:
+    """Repeated lookups are cheap: ETag + short public caching, 304 when unchanged."""
+    if request.method == "GET" and response.status_code == 200:
+        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        response.add_etag()
+        response = response.make_conditional(request)  # type: ignore[assignment]
+    return response
+
+
+def page_bounds(args: dict[str, Any]) -> tuple[int, int]:
+    """(offset, limit) of a page; the cursor is opaque to clients."""
+    offset = decode_cursor(args["cursor"]) if args.get("cursor") else 0
+    return offset, args["limit"]
+
+
+def paged(fetch: Any, offset: int, limit: int) -> dict[str, Any]:
+    """One page from `fetch(offset, limit)`; one extra row tells whether another follows."""
+    rows = fetch(offset, limit + 1)
+    more = len(rows) > limit
+    return {"items": rows[:limit], "next_cursor": encode_cursor(offset + limit) if more else None}
+
+
+def _session():  # type: ignore[no-untyped-def]
+    return get_container().session_factory()
+
+
+def search(q: str, as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Enterprise search hits as JSON-ready dicts."""
+    with _session() as session:
+        hits = public_lookup.search_enterprises(session, q, as_of, offset, limit)
+        return [fmt.summary_to_dict(h) for h in hits]
+
+
+def detail(uscc: str, as_of: date) -> dict[str, Any]:
+    with _session() as session:
+        return fmt.detail_to_dict(public_lookup.enterprise_detail(session, uscc, as_of))
+
+
+def persons(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
+    with _session() as session:
+        return [fmt.person_to_dict(p) for p in
+                public_lookup.dishonest_persons(session, as_of, offset, limit)]
+
+
+def announcements(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
+    with _session() as session:
+        return public_lookup.public_announcements(session, as_of, offset, limit)
+
+
+@blp.route("/enterprises")
+@blp.arguments(s.SearchArgs, location="query")
+@blp.response(200, s.EnterprisePage)
+@blp.alt_response(429, response="DEFAULT_ERROR")
+def search_enterprises(args: dict[str, Any]) -> dict[str, Any]:
+    """Search enterprises by name or USCC: grade, category, district."""
+    as_of = args["as_of"] or business_today()
+    return paged(lambda o, n: search(args["q"], as_of, o, n), *page_bounds(args))
+
+
+@blp.route("/enterprises/<string:uscc>")
+@blp.arguments(s.AsOfArgs, location="query")
+@blp.response(200, s.EnterpriseDetail)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@blp.alt_response(429, response="DEFAULT_ERROR")
+def enterprise(args: dict[str, Any], uscc: str) -> dict[str, Any]:
+    """An enterprise's grade, its date, public reasons, measures, hygiene rating, announcements."""
+    return detail(uscc, args["as_of"] or business_today())
+
+
+@blp.route("/dishonest-persons")
+@blp.arguments(s.PageArgs, location="query")
+@blp.response(200, s.PersonPage)
+@blp.alt_response(429, response="DEFAULT_ERROR")
+def dishonest_persons(args: dict[str, Any]) -> dict[str, Any]:
+    """Persons on the serious-dishonesty list: names and ID numbers masked."""
+    as_of = args["as_of"] or business_today()
+    return paged(lambda o, n: persons(as_of, o, n), *page_bounds(args))
+
+
+@blp.route("/announcements")
+@blp.arguments(s.PageArgs, location="query")
+@blp.response(200, s.AnnouncementPage)
+@blp.alt_response(429, response="DEFAULT_ERROR")
+def list_announcements(args: dict[str, Any]) -> dict[str, Any]:
+    """Published announcements, newest first, with objection deadlines and status."""
+    as_of = args["as_of"] or business_today()
+    return paged(lambda o, n: announcements(as_of, o, n), *page_bounds(args))

@@ -1,0 +1,113 @@
+"""marshmallow schemas of the public lookup (/public/v1/): query arguments and responses."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+MAX_PAGE = 500
+DEFAULT_PAGE = 50
+
+
+class PageArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE  # cache-busting or tracking parameters are ignored, not refused
+
+    limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(1, MAX_PAGE),
+                           metadata={"description": f"page size, at most {MAX_PAGE}"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=64))
+    as_of = fields.Date(load_default=None, metadata={"description": "default: today"})
+
+
+class SearchArgs(PageArgs):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                      metadata={"description": "part of an enterprise name, or a USCC (prefix)"})
+
+
+class AsOfArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    as_of = fields.Date(load_default=None, metadata={"description": "default: today"})
+
+
+class PublicReason(Schema):
+    rule = fields.String()
+    points = fields.Integer()
+    text = fields.String(metadata={"description": "plain Chinese; never names a person"})
+
+
+class PublicMeasure(Schema):
+    code = fields.String()
+    kind = fields.String()
+    context = fields.String()
+    title = fields.String()
+    from_ = fields.String(data_key="from", attribute="from", allow_none=True)
+    until = fields.String(allow_none=True)
+
+
+class PublicHygiene(Schema):
+    rating = fields.String()
+    score = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class PublicSubject(Schema):
+    type = fields.String()
+    id = fields.String(metadata={"description": "the USCC; absent for persons"})
+    name = fields.String(metadata={"description": "a person's name is masked: 张**"})
+
+
+class PublicAnnouncement(Schema):
+    id = fields.Integer()
+    type = fields.String(metadata={"description": "grade_change | listing"})
+    subject = fields.Nested(PublicSubject)
+    old_grade = fields.String(allow_none=True)
+    new_grade = fields.String()
+    reasons = fields.List(fields.Nested(PublicReason))
+    ruleset = fields.String()
+    published_on = fields.String()
+    objection_deadline = fields.String()
+    status = fields.String(metadata={"description": "published | under_objection | withdrawn"})
+    withdrawn_on = fields.String(allow_none=True)
+    listed_until = fields.String(allow_none=True)
+
+
+class EnterpriseHit(Schema):
+    uscc = fields.String()
+    name = fields.String()
+    category = fields.String()
+    district = fields.String(allow_none=True)
+    grade = fields.String(allow_none=True)
+    graded_on = fields.String(allow_none=True)
+
+
+class EnterprisePage(Schema):
+    items = fields.List(fields.Nested(EnterpriseHit))
+    next_cursor = fields.String(allow_none=True)
+
+
+class EnterpriseDetail(EnterpriseHit):
+    score = fields.Integer(allow_none=True)
+    ruleset = fields.String(allow_none=True)
+    reasons = fields.List(fields.Nested(PublicReason))
+    measures = fields.List(fields.Nested(PublicMeasure))
+    hygiene_rating = fields.Nested(PublicHygiene, allow_none=True,
+                                   metadata={"description": "catering and canteens only"})
+    announcements = fields.List(fields.Nested(PublicAnnouncement))
+
+
+class ListedPerson(Schema):
+    name = fields.String(metadata={"description": "masked after the first character"})
+    id_number = fields.String(metadata={"description": "first 6 and last 4 characters only"})
+    listed_from = fields.String(allow_none=True)
+    listed_until = fields.String()
+
+
+class PersonPage(Schema):
+    items = fields.List(fields.Nested(ListedPerson))
+    next_cursor = fields.String(allow_none=True)
+
+
+class AnnouncementPage(Schema):
+    items = fields.List(fields.Nested(PublicAnnouncement))
+    next_cursor = fields.String(allow_none=True)

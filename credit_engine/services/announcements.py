@@ -1,0 +1,152 @@
+"""Publishing announcements of grade changes and serious-dishonesty listings, and reading them.
+
+An announcement's date is the business date of the regrade that made it; its objection
+deadline is the 15th working day after that date (domain/working_days.py). Publishing is
+idempotent: a (subject, type, dedupe_key) UNIQUE constraint makes a second copy
+impossible, and a look-up first keeps the common case free of constraint errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from credit_engine.domain.model import CreditResult, SubjectRef
+from credit_engine.domain.working_days import WorkingDayCalendar, current_calendar
+from credit_engine.services.audit import append_audit
+from credit_engine.storage.models import AnnouncementRow, ObjectionRow
+
+GRADE_CHANGE = "grade_change"
+LISTING = "listing"
+
+
+def _listing_key(record_ids: Sequence[int]) -> str:
+    key = "listing:" + ",".join(str(i) for i in sorted(set(record_ids)))
+    # Keep the key inside its column however many records a listing rests on.
+    return key if len(key) <= 200 else "listing#" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _reasons(result: CreditResult) -> list[dict[str, object]]:
+    return [{"rule": r.rule, "points": r.points, "text": r.text, "record_ids": list(r.record_ids)}
+            for r in result.reasons]
+
+
+def _wanted(previous: CreditResult | None, current: CreditResult,
+            business_date: date) -> list[tuple[str, str]]:
+    """(type, dedupe_key) of the announcements this regrade calls for."""
+    wanted: list[tuple[str, str]] = []
+    # A first-ever grade is no change: nothing to announce unless it is a listing.
+    if previous is not None and previous.grade != current.grade:
+        wanted.append((GRADE_CHANGE, business_date.isoformat()))
+    if current.listed_until is not None and current.listing_record_ids \
+            and current.listed_until > business_date:
+        wanted.append((LISTING, _listing_key(current.listing_record_ids)))
+    return wanted
+
+
+def _exists(session: Session, subject: SubjectRef, kind: str, key: str) -> bool:
+    return session.scalar(select(AnnouncementRow.id).where(
+        AnnouncementRow.subject_type == subject.type, AnnouncementRow.subject_id == subject.id,
+        AnnouncementRow.type == kind, AnnouncementRow.dedupe_key == key)) is not None
+
+
+def publish_announcements(session: Session, subject: SubjectRef, previous: CreditResult | None,
+                          current: CreditResult, business_date: date, actor: str, *,
+                          calendar: WorkingDayCalendar | None = None) -> list[AnnouncementRow]:
+    """Publish what a regrade of `subject` as of `business_date` calls for; never twice."""
+    calendar = calendar or current_calendar()
+    published: list[AnnouncementRow] = []
+    for kind, key in _wanted(previous, current, business_date):
+        if _exists(session, subject, kind, key):
+            continue
+        row = AnnouncementRow(
+            type=kind, subject_type=subject.type, subject_id=subject.id, dedupe_key=key,
+            old_grade=previous.grade if previous else None, new_grade=current.grade,
+            reasons=_reasons(current), ruleset=current.ruleset, published_on=business_date,
+            objection_deadline=calendar.objection_deadline(business_date),
+            listed_until=current.listed_until if kind == LISTING else None, created_by=actor)
+        try:
+            with session.begin_nested():  # a concurrent regrade may have published it first
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            continue
+        append_audit(session, actor, "announcement.publish", f"announcement:{row.id}", {
+            "type": kind, "subject": str(subject), "old_grade": row.old_grade,
+            "new_grade": row.new_grade, "published_on": business_date.isoformat(),
+            "objection_deadline": row.objection_deadline.isoformat(), "ruleset": row.ruleset})
+        published.append(row)
+    return published
+
+
+def status_of(row: AnnouncementRow, objections: Sequence[ObjectionRow], as_of: date) -> str:
+    """`withdrawn`, `under_objection` (an objection pending on `as_of`) or `published`."""
+    if row.withdrawn_on is not None and row.withdrawn_on <= as_of:
+        return "withdrawn"
+    for objection in objections:
+        if objection.filed_on <= as_of and (
+                objection.resolved_on is None or objection.resolved_on > as_of):
+            return "under_objection"
+    return "published"
+
+
+@dataclass(frozen=True)
+class AnnouncementView:
+    """An announcement with its status as of a date."""
+
+    row: AnnouncementRow
+    status: str
+
+
+def _objections_by_announcement(session: Session,
+                                ids: Sequence[int]) -> dict[int, list[ObjectionRow]]:
+    found: dict[int, list[ObjectionRow]] = {i: [] for i in ids}
+    if ids:
+        for objection in session.scalars(
+                select(ObjectionRow).where(ObjectionRow.announcement_id.in_(ids))):
+            found[objection.announcement_id].append(objection)
+    return found
+
+
+def with_status(session: Session, rows: Sequence[AnnouncementRow],
+                as_of: date) -> list[AnnouncementView]:
+    """Each row with its status as of `as_of` (one query for all objections)."""
+    objections = _objections_by_announcement(session, [r.id for r in rows])
+    return [AnnouncementView(r, status_of(r, objections[r.id], as_of)) for r in rows]
+
+
+def public_filter(as_of: date):  # type: ignore[no-untyped-def]
+    """What the public may see: every enterprise announcement; a person only while listed.
+
+    DOMAIN.md, Privacy: the public sees persons only on the serious-dishonesty list, so
+    a person's grade changes and ended or withdrawn listings stay out of public view.
+    """
+    person_listed = and_(
+        AnnouncementRow.subject_type == "person", AnnouncementRow.type == LISTING,
+        AnnouncementRow.listed_until > as_of,
+        or_(AnnouncementRow.withdrawn_on.is_(None), AnnouncementRow.withdrawn_on > as_of))
+    return and_(AnnouncementRow.published_on <= as_of,
+                or_(AnnouncementRow.subject_type == "enterprise", person_listed))
+
+
+def list_announcements(session: Session, as_of: date, *, public: bool = True,
+                       subject: SubjectRef | None = None, offset: int = 0,
+                       limit: int = 50) -> list[AnnouncementView]:
+    """Announcements published on or before `as_of`, newest first."""
+    query = select(AnnouncementRow)
+    if public:
+        query = query.where(public_filter(as_of))
+    else:
+        query = query.where(AnnouncementRow.published_on <= as_of)
+    if subject is not None:
+        query = query.where(AnnouncementRow.subject_type == subject.type,
+                            AnnouncementRow.subject_id == subject.id)
+    query = query.order_by(AnnouncementRow.published_on.desc(), AnnouncementRow.id.desc())
+    rows = list(session.scalars(query.offset(offset).limit(limit)))
+    return with_status(session, rows, as_of)

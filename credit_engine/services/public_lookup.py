@@ -1,0 +1,203 @@
+"""What the public lookup shows: enterprises by name or code, the serious-dishonesty list.
+
+Everything comes from stored grades (the latest one on or before the date asked about).
+Privacy (DOMAIN.md): persons appear only on the serious-dishonesty list, with the name
+masked after the first character and the ID number masked to its first 6 and last 4
+characters; nothing here returns a person's opaque id, full name or ID number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from credit_engine.domain.identifiers import mask_id_number, mask_name
+from credit_engine.domain.model import SubjectRef
+from credit_engine.errors import NotFound, ValidationFailed
+from credit_engine.services.announcements import AnnouncementView, list_announcements
+from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow
+
+MAX_QUERY = 100
+HYGIENE_CATEGORIES = ("catering", "canteen")
+
+
+@dataclass(frozen=True)
+class EnterpriseSummary:
+    enterprise: EnterpriseRow
+    grade: GradeRow | None
+
+
+@dataclass(frozen=True)
+class EnterpriseDetail:
+    enterprise: EnterpriseRow
+    grade: GradeRow | None
+    reasons: list[dict[str, Any]]
+    measures: list[dict[str, Any]]
+    hygiene_rating: dict[str, Any] | None
+    announcements: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    name: str            # masked
+    id_number: str       # masked
+    listed_from: date | None
+    listed_until: date
+
+
+def _grades_on_or_before(session: Session, subjects: list[SubjectRef],
+                         as_of: date) -> dict[SubjectRef, GradeRow]:
+    """The latest stored grade of each subject on or before `as_of` (one query)."""
+    if not subjects:
+        return {}
+    ranked = (
+        select(GradeRow.id, func.row_number().over(
+            partition_by=(GradeRow.subject_type, GradeRow.subject_id),
+            order_by=GradeRow.as_of.desc()).label("rank"))
+        .where(tuple_(GradeRow.subject_type, GradeRow.subject_id).in_(
+            [(s.type, s.id) for s in subjects]), GradeRow.as_of <= as_of)
+        .subquery())
+    rows = session.scalars(
+        select(GradeRow).join(ranked, ranked.c.id == GradeRow.id).where(ranked.c.rank == 1))
+    return {SubjectRef(r.subject_type, r.subject_id): r for r in rows}  # type: ignore[arg-type]
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_enterprises(session: Session, q: Any, as_of: date, offset: int,
+                       limit: int) -> list[EnterpriseSummary]:
+    """Enterprises whose name contains `q` or whose USCC starts with it; persons never."""
+    if not isinstance(q, str) or not q.strip():
+        raise ValidationFailed({"q": ["give part of an enterprise name or a USCC"]})
+    text = q.strip()
+    if len(text) > MAX_QUERY:
+        raise ValidationFailed({"q": [f"must be at most {MAX_QUERY} characters"]})
+    rows = list(session.scalars(
+        select(EnterpriseRow)
+        .where(or_(EnterpriseRow.name.ilike(_like_pattern(text), escape="\\"),
+                   EnterpriseRow.uscc.startswith(text.upper(), autoescape=True)))
+        .order_by(EnterpriseRow.name, EnterpriseRow.uscc).offset(offset).limit(limit)))
+    grades = _grades_on_or_before(
+        session, [SubjectRef("enterprise", r.uscc) for r in rows], as_of)
+    return [EnterpriseSummary(r, grades.get(SubjectRef("enterprise", r.uscc))) for r in rows]
+
+
+def _person_names(session: Session, *usccs: str) -> list[str]:
+    """Names of everyone who ever held a role in the enterprises, to keep them out of texts."""
+    if not usccs:
+        return []
+    return list(session.scalars(
+        select(PersonRow.name).join(RoleRow, RoleRow.person_id == PersonRow.id)
+        .where(RoleRow.uscc.in_(usccs)).distinct()))
+
+
+def scrub_names(text: str, names: list[str]) -> str:
+    """Mask any full personal name that a reason text might carry."""
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) > 1 and name in text:
+            text = text.replace(name, mask_name(name))
+    return text
+
+
+def _public_reasons(result: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
+    return [{"rule": r["rule"], "points": r["points"], "text": scrub_names(r.get("text", ""), names)}
+            for r in result.get("reasons", [])]
+
+
+def _active_measures(result: dict[str, Any], as_of: date) -> list[dict[str, Any]]:
+    keep = ("code", "kind", "context", "title", "from", "until")
+    return [{k: m.get(k) for k in keep} for m in result.get("measures", [])
+            if m.get("until") is None or date.fromisoformat(m["until"]) > as_of]
+
+
+def enterprise_detail(session: Session, uscc: str, as_of: date) -> EnterpriseDetail:
+    """An enterprise's public credit page as of `as_of` (its latest stored grade)."""
+    enterprise = session.get(EnterpriseRow, uscc.strip().upper())
+    if enterprise is None:
+        raise NotFound("No enterprise with this USCC is known.")
+    subject = SubjectRef("enterprise", enterprise.uscc)
+    grade = _grades_on_or_before(session, [subject], as_of).get(subject)
+    result = grade.result if grade else {}
+    names = _person_names(session, enterprise.uscc)
+    hygiene = result.get("hygiene_rating") if enterprise.category in HYGIENE_CATEGORIES else None
+    announcements = public_announcements(session, as_of, 0, 100, subject=subject)
+    return EnterpriseDetail(enterprise, grade, _public_reasons(result, names),
+                            _active_measures(result, as_of), hygiene, announcements)
+
+
+def _listing_start(session: Session, record_ids: list[int]) -> date | None:
+    if not record_ids:
+        return None
+    return session.scalar(select(func.min(RecordRow.occurred_on)).where(RecordRow.id.in_(record_ids)))
+
+
+def dishonest_persons(session: Session, as_of: date, offset: int, limit: int) -> list[ListedPerson]:
+    """Persons whose latest stored grade lists them beyond `as_of`, masked, by listing end."""
+    ranked = (
+        select(GradeRow.id, func.row_number().over(
+            partition_by=GradeRow.subject_id, order_by=GradeRow.as_of.desc()).label("rank"))
+        .where(GradeRow.subject_type == "person", GradeRow.as_of <= as_of).subquery())
+    latest = session.execute(
+        select(GradeRow, PersonRow).join(ranked, ranked.c.id == GradeRow.id)
+        .join(PersonRow, PersonRow.id == GradeRow.subject_id).where(ranked.c.rank == 1))
+    listed: list[tuple[date, str, GradeRow, PersonRow]] = []
+    for grade, person in latest:
+        until = grade.result.get("listed_until")
+        if until and date.fromisoformat(until) > as_of:
+            listed.append((date.fromisoformat(until), person.id, grade, person))
+    listed.sort(key=lambda item: (item[0], item[1]))
+    page = listed[offset:offset + limit]
+    return [ListedPerson(mask_name(person.name), mask_id_number(person.id_number),
+                         _listing_start(session, grade.result.get("listing_record_ids", [])), until)
+            for until, _, grade, person in page]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _public_subjects(session: Session, views: list[AnnouncementView]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Enterprises by code and name; persons by masked name only (never their opaque id)."""
+    usccs = {v.row.subject_id for v in views if v.row.subject_type == "enterprise"}
+    person_ids = {v.row.subject_id for v in views if v.row.subject_type == "person"}
+    subjects: dict[tuple[str, str], dict[str, Any]] = {}
+    for uscc, name in session.execute(
+            select(EnterpriseRow.uscc, EnterpriseRow.name).where(EnterpriseRow.uscc.in_(usccs))):
+        subjects[("enterprise", uscc)] = {"type": "enterprise", "id": uscc, "name": name}
+    for pid, name in session.execute(
+            select(PersonRow.id, PersonRow.name).where(PersonRow.id.in_(person_ids))):
+        subjects[("person", pid)] = {"type": "person", "name": mask_name(name), "_full": name}
+    return subjects
+
+
+def public_announcements(session: Session, as_of: date, offset: int, limit: int,
+                         subject: SubjectRef | None = None) -> list[dict[str, Any]]:
+    """Announcements the public may see as of `as_of`, newest first, JSON-ready."""
+    views = list_announcements(session, as_of, public=True, subject=subject,
+                               offset=offset, limit=limit)
+    subjects = _public_subjects(session, views)
+    names = {s.pop("_full") for s in subjects.values() if "_full" in s}
+    names |= set(_person_names(session, *{u for t, u in subjects if t == "enterprise"}))
+    items = []
+    for view in views:
+        row = view.row
+        items.append({
+            "id": row.id, "type": row.type,
+            "subject": subjects.get((row.subject_type, row.subject_id),
+                                    {"type": row.subject_type}),
+            "old_grade": row.old_grade, "new_grade": row.new_grade,
+            "reasons": _public_reasons({"reasons": row.reasons}, sorted(names)),
+            "ruleset": row.ruleset, "published_on": row.published_on.isoformat(),
+            "objection_deadline": row.objection_deadline.isoformat(),
+            "status": view.status, "withdrawn_on": _iso(
+                row.withdrawn_on if view.status == "withdrawn" else None),
+            "listed_until": _iso(row.listed_until),
+        })
+    return items
