@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_smorest import Blueprint
+from credit_engine.api.blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask_smorest import Blueprint
+from credit_engine.api.blueprint import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 

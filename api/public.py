@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
+from credit_engine.api.blueprint import Blueprint
 
 from credit_engine.api import public_format as fmt
 from credit_engine.api import public_schemas as s

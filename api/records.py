@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
+from credit_engine.api.blueprint import Blueprint
 from sqlalchemy.orm import Session
 
 from credit_engine.api.auth import actor, require_scope

@@ -218,3 +218,10 @@ def test_inspection_plan_lists_graded_enterprises_with_frequency_and_canteen_fla
     assert item["flags"] == ["canteen_below_target"]
     everyone = client.get("/api/v1/inspection-plan?as_of=2026-10-01&limit=1", headers=officer)
     assert len(everyone.get_json()["items"]) == 1 and everyone.get_json()["next_cursor"]
+
+
+def test_a_misspelt_query_parameter_is_422_naming_it(
+        client: FlaskClient, officer: Headers, enterprise: str) -> None:
+    response = client.get(f"/api/v1/enterprises/{enterprise}/credit?as_off=2026-01-01",
+                          headers=officer)
+    assert "as_off" in problem_of(response)["errors"]
