@@ -5,33 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from credit_engine.api.blueprint import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from sqlalchemy.orm import Session
 
 from credit_engine.api.auth import actor, require_scope
+from credit_engine.api.blueprint import Blueprint
+from credit_engine.api.paging import page_bounds, paged
 from credit_engine.api.runtime import business_today, get_container, run_use_case
 from credit_engine.services import objections
 from credit_engine.services.announcements import list_announcements
 from credit_engine.storage.models import AnnouncementRow, ObjectionRow
+from credit_engine.validation import ObjectionInSchema, PagedAsOfArgs, ResolveObjectionInSchema
 
 blp = Blueprint("announcements", __name__, url_prefix="/api/v1",
                 description="Objections to announcements: filing and resolving.")
 SCOPE = "announcements:write"
-
-
-class ObjectionIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    record_ids = fields.List(fields.Integer(strict=True), required=True,
-                             metadata={"description": "records the objection disputes; "
-                                       "each must be one the announcement rests on"})
-    filed_on = fields.Date(load_default=None, metadata={"description": "default: today"})
-
-
-class ResolveIn(Schema):
-    upheld = fields.Boolean(required=True, truthy={True}, falsy={False})
-    note = fields.String(load_default=None, validate=validate.Length(max=4000))
-    resolved_on = fields.Date(load_default=None, metadata={"description": "default: today"})
 
 
 class ObjectionOut(Schema):
@@ -62,14 +50,9 @@ class AnnouncementOut(Schema):
     status = fields.String()
 
 
-class AnnouncementListArgs(Schema):
-    as_of = fields.Date(load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
-
-
 class AnnouncementList(Schema):
     items = fields.List(fields.Nested(AnnouncementOut))
+    next_cursor = fields.String(allow_none=True)
 
 
 def _objection_dict(session: Session, row: ObjectionRow, today: date) -> dict[str, Any]:
@@ -90,19 +73,22 @@ def _announcement_dict(row: AnnouncementRow, status: str) -> dict[str, Any]:
 
 @blp.route("/announcements", methods=["GET"])
 @require_scope(SCOPE)
-@blp.arguments(AnnouncementListArgs, location="query")
+@blp.arguments(PagedAsOfArgs, location="query")
 @blp.response(200, AnnouncementList)
 def announcements(args: dict[str, Any]) -> dict[str, Any]:
     """Every announcement (persons' too), with the record ids an objection may name."""
-    as_of = args["as_of"] or business_today()
-    views = run_use_case(lambda session: list_announcements(
-        session, as_of, public=False, offset=args["offset"], limit=args["limit"]))
-    return {"items": [_announcement_dict(v.row, v.status) for v in views]}
+    as_of = args.get("as_of") or business_today()
+
+    def fetch(offset: int, limit: int) -> list[dict[str, Any]]:
+        views = run_use_case(lambda session: list_announcements(
+            session, as_of, public=False, offset=offset, limit=limit))
+        return [_announcement_dict(v.row, v.status) for v in views]
+    return paged(fetch, *page_bounds(args))
 
 
-@blp.route("/announcements/<int:announcement_id>/objections", methods=["POST"])
+@blp.route("/announcements/<id:announcement_id>/objections", methods=["POST"])
 @require_scope(SCOPE)
-@blp.arguments(ObjectionIn)
+@blp.arguments(ObjectionInSchema)
 @blp.response(201, ObjectionOut)
 @blp.alt_response(404, response="DEFAULT_ERROR")
 @blp.alt_response(409, response="DEFAULT_ERROR")
@@ -112,15 +98,15 @@ def file_objection(data: dict[str, Any], announcement_id: int) -> dict[str, Any]
 
     def use_case(session: Session) -> dict[str, Any]:
         row = objections.file_objection(session, announcement_id, data["reason"],
-                                        data["record_ids"], data["filed_on"] or today,
+                                        data["record_ids"], data["filed_on"],
                                         actor(), today)
         return _objection_dict(session, row, today)
     return run_use_case(use_case)
 
 
-@blp.route("/objections/<int:objection_id>/resolve", methods=["POST"])
+@blp.route("/objections/<id:objection_id>/resolve", methods=["POST"])
 @require_scope(SCOPE)
-@blp.arguments(ResolveIn)
+@blp.arguments(ResolveObjectionInSchema)
 @blp.response(200, ObjectionOut)
 @blp.alt_response(404, response="DEFAULT_ERROR")
 @blp.alt_response(409, response="DEFAULT_ERROR")
@@ -131,7 +117,7 @@ def resolve_objection(data: dict[str, Any], objection_id: int) -> dict[str, Any]
 
     def use_case(session: Session) -> dict[str, Any]:
         row = objections.resolve_objection(session, registry, objection_id, data["upheld"],
-                                           data["note"], data["resolved_on"] or today,
+                                           data["note"], data.get("resolved_on") or today,
                                            actor(), today)
         return _objection_dict(session, row, today)
     return run_use_case(use_case)

@@ -13,6 +13,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from credit_engine.api.auth import SECURITY_SCHEME
+from credit_engine.api.converters import IdConverter, id_parameter_schema
 from credit_engine.api.problems import PROBLEM_MIME, HttpProblem, register_error_handlers
 from credit_engine.api.runtime import EXTENSION
 from credit_engine.api.schemas import ProblemSchema
@@ -110,7 +111,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config.update(_config(container.settings))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # names stay readable
     app.extensions[EXTENSION] = container
+    app.url_map.converters["id"] = IdConverter
     api = ProblemApi(app)
+    api.register_converter(IdConverter, id_parameter_schema)
     api.spec.components.security_scheme(
         SECURITY_SCHEME, {"type": "http", "scheme": "bearer",
                           "description": "An API key made with `credit-engine keys create`."})

@@ -21,7 +21,7 @@ from credit_engine.api.problems import problem
 from credit_engine.api.runtime import business_today, get_container
 from credit_engine.domain.working_days import WorkingDayCalendar, configure_calendar
 from credit_engine.services import public_lookup
-from credit_engine.services.records import decode_cursor, encode_cursor
+from credit_engine.api.paging import page_bounds, paged
 
 blp = Blueprint("public", __name__, url_prefix="/public/v1",
                 description="Public credit lookup: no key, rate limited, persons masked.")
@@ -73,19 +73,6 @@ def cacheable(response: Response) -> Response:
         response.add_etag()
         response = response.make_conditional(request)  # type: ignore[assignment]
     return response
-
-
-def page_bounds(args: dict[str, Any]) -> tuple[int, int]:
-    """(offset, limit) of a page; the cursor is opaque to clients."""
-    offset = decode_cursor(args["cursor"]) if args.get("cursor") else 0
-    return offset, args["limit"]
-
-
-def paged(fetch: Any, offset: int, limit: int) -> dict[str, Any]:
-    """One page from `fetch(offset, limit)`; one extra row tells whether another follows."""
-    rows = fetch(offset, limit + 1)
-    more = len(rows) > limit
-    return {"items": rows[:limit], "next_cursor": encode_cursor(offset + limit) if more else None}
 
 
 def _session():  # type: ignore[no-untyped-def]

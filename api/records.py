@@ -43,7 +43,7 @@ def get_records(args: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "next_cursor": next_cursor}
 
 
-@blp.route("/records/<int:record_id>/revoke", methods=["POST"])
+@blp.route("/records/<id:record_id>/revoke", methods=["POST"])
 @require_scope("records:write")
 @blp.arguments(RevokeInSchema)
 @blp.response(200, RecordOutSchema)

@@ -156,7 +156,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
-        if not text.isdigit():
+        if not text.isdigit() or len(text) > 16:  # every id or offset fits in 2**53
             raise ValueError(text)
         return int(text)
     except (ValueError, UnicodeError, binascii.Error):

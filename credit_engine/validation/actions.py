@@ -69,3 +69,4 @@ class ResolveObjectionInSchema(StrictSchema):
 
     upheld = StrictBoolean(required=True)
     note = fields.String(load_default="", validate=validate.Length(max=_NOTE))
+    resolved_on = IsoDate(not_future=True, allow_none=True)  # default: today

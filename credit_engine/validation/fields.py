@@ -55,11 +55,18 @@ class StrictBoolean(fields.Boolean):
         raise self.make_error("invalid", input=value)
 
 
+MAX_SAFE_INTEGER = 2**53 - 1  # beyond this JSON numbers lose precision (and ids overflow)
+
+
 class StrictInteger(fields.Integer):
-    """A JSON integer: floats, strings and booleans are rejected instead of truncated."""
+    """A JSON integer: floats, strings and booleans are rejected instead of truncated; its
+    magnitude is bounded so it fits every database's BIGINT and every JSON reader."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(strict=True, **kwargs)
+        bound = validate.Range(min=-MAX_SAFE_INTEGER, max=MAX_SAFE_INTEGER)
+        extra = kwargs.pop("validate", None)
+        checks = [bound, *(extra if isinstance(extra, list) else [extra] if extra else [])]
+        super().__init__(strict=True, validate=checks, **kwargs)
 
 
 class JsonNumber(fields.Decimal):
