@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)  # hot in grading (every record x every window); pure, few distinct inputs
 def add_months(day: date, months: int) -> date:
     """`day` plus `months` calendar months, the day clamped to the month's end."""
     index = day.year * 12 + (day.month - 1) + months

@@ -79,6 +79,12 @@ def _situation(file: CreditFile, as_of: date, ruleset: CompiledRuleset) -> _Situ
     return _Situation(counting, facts, subject, evidence, bans, listed, roles)
 
 
+def rule_facts(file: CreditFile, as_of: date, ruleset: CompiledRuleset) -> list[dict[str, Any]]:
+    """The facts one evaluation asserts: each counting record's fact plus the subject fact."""
+    situation = _situation(file, as_of, ruleset)
+    return [*situation.facts, situation.subject]
+
+
 def _score(ruleset: CompiledRuleset, s: _Situation, backend: str) -> tuple[Scored, list[Entry]]:
     """Run the rules with the backend, then aggregate their hits in Python."""
     hits: dict[str, list[int]] = {}
