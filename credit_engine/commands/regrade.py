@@ -1,8 +1,93 @@
-"""`credit-engine regrade` (placeholder until implemented)."""
+"""`credit-engine regrade [--all | --dirty] [--as-of DATE] [--workers N]`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Any
 
 import click
 
+from credit_engine.commands.db import as_click_error, migrated_container
+from credit_engine.errors import CreditEngineError
+from credit_engine.services.executors import make_executor, run_regrade
+from credit_engine.services.regrade_runs import DEFAULT_CHUNK_SIZE, DIRTY, FULL, ChunkOutcome, RunReport
+from credit_engine.services.runs import RunAlreadyDone, RunInProgress
 
-@click.group()
-def regrade() -> None:
-    """Not implemented yet."""
+# Manual runs share the scheduler's claims: `--dirty` on a date the nightly job ran (or is
+# running) does nothing, and the nightly job will not repeat a manual `--dirty`.
+JOB_FOR_MODE = {FULL: "full_regrade", DIRTY: "nightly_regrade"}
+EXIT_IN_PROGRESS = 75  # EX_TEMPFAIL: try again later
+
+
+class Progress:
+    """A progress bar on a terminal, one JSON line per chunk otherwise."""
+
+    def __init__(self, job: str, business_date: date) -> None:
+        self.job, self.business_date = job, business_date
+        self.tty = sys.stderr.isatty()
+        self.bar: Any = None
+        self.subjects = 0
+
+    def __call__(self, outcome: ChunkOutcome, done: int, total: int) -> None:
+        self.subjects += 0 if outcome.skipped else outcome.size
+        if self.tty:
+            self._bar_update(done, total)
+            return
+        click.echo(json.dumps({
+            "event": "regrade.progress", "job": self.job, "business_date": str(self.business_date),
+            "chunk": outcome.seq, "chunks_done": done, "chunks_total": total,
+            "subjects_done": self.subjects, "changed": outcome.counts.changed}), err=True)
+
+    def _bar_update(self, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=total, initial=done - 1, unit="chunk", file=sys.stderr,
+                            desc=f"{self.job} {self.business_date}")
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _summary(report: RunReport) -> str:
+    return (f"{report.job} {report.business_date} (run {report.run_id}, {report.mode}"
+            f"{', resumed' if report.resumed else ''}): {report.regraded} regraded, "
+            f"{report.changed} changed, {report.announcements} announcements, "
+            f"{report.chunks} chunks, {report.duration_seconds:.1f} s")
+
+
+@click.command()
+@click.option("--all", "mode", flag_value=FULL, help="Regrade every subject.")
+@click.option("--dirty", "mode", flag_value=DIRTY, default=True,
+              help="Regrade only subjects that changed or whose grade is due (default).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Business date (YYYY-MM-DD); default today in the configured time zone.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes to spread chunks over; default the number of cores.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
+              show_default=True, help="Subjects per chunk (one transaction each).")
+def regrade(mode: str, as_of: object, workers: int | None, chunk_size: int) -> None:
+    """Regrade subjects once per business date, resumably, with a progress bar."""
+    container = migrated_container()
+    business_date = as_of.date() if as_of is not None else container.settings.today()  # type: ignore[attr-defined]
+    job = JOB_FOR_MODE[mode]
+    progress = Progress(job, business_date)
+    try:
+        report = run_regrade(container, job, mode, business_date,
+                             make_executor(container, workers), chunk_size, progress)
+    except RunAlreadyDone as done:
+        click.echo(f"nothing to do: {done.detail}")
+        return
+    except RunInProgress as busy:
+        click.echo(f"not started: {busy.detail}", err=True)
+        raise SystemExit(EXIT_IN_PROGRESS)
+    except CreditEngineError as error:  # the run is recorded as failed; a rerun resumes it
+        raise as_click_error(error) from None
+    finally:
+        progress.close()
+        container.engine.dispose()
+    click.echo(_summary(report))

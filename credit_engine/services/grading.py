@@ -79,8 +79,10 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
     previous = latest_grades_before(session, subjects, as_of)
     same_day = _grades_on(session, subjects, as_of)
     changed = published = 0
-    for subject in subjects:
-        result = grade(files[subject], as_of, registry)
+    # Grade everything before the first write: on SQLite a writer holds the database lock
+    # until commit, so parallel chunks only queue for their (short) writing part.
+    results = [grade(files[subject], as_of, registry) for subject in subjects]
+    for subject, result in zip(subjects, results):
         before = previous.get(subject)
         before_result = result_from_dict(before.result) if before else None
         if before_result is not None and before_result.grade != result.grade:

@@ -1,0 +1,162 @@
+"""Which subjects an incremental (nightly) regrade must grade again.
+
+A stored grade stays right until either its credit file changes (a new, revoked or
+repaired record, an edited subject or role) or a date arrives on which its result
+changes by itself (`grades.next_change_on`, computed over the subject's whole file: a
+record leaving its window, a validity, ban or listing ending, a role starting or ending).
+
+Files reach across roles (storage/credit_files.py): an enterprise's file holds the file
+of every person with a role in it; a person's file holds the person's records and roles
+and the *penalties* of the enterprises the person had a role in (bans). So a change of
+content spreads, and only along what files contain:
+- a person's records or roles -> the person and every enterprise of the person;
+- an enterprise's penalties -> the enterprise, its persons, and their enterprises;
+- any other enterprise record, or an edited subject -> that subject alone.
+A subject falling due needs no spreading: its next-change date already covers its file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
+
+from credit_engine.domain.model import SubjectRef
+from credit_engine.storage.models import (
+    EnterpriseRow, GradeRow, PersonRow, RecordRow, RepairRow, RevocationRow, RoleRow,
+)
+
+# Rows may commit a little after the time stamped on them; reading a few minutes back
+# regrades some subjects twice over two nights, which is harmless, and misses none.
+SAFETY_MARGIN_SECONDS = 600
+
+
+def safety_margin() -> timedelta:
+    """The look-back; CREDIT_ENGINE_DIRTY_MARGIN_SECONDS overrides it (0 in simulations)."""
+    raw = os.environ.get("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS")
+    try:
+        seconds = float(raw) if raw else SAFETY_MARGIN_SECONDS
+    except ValueError:
+        raise ValueError(f"CREDIT_ENGINE_DIRTY_MARGIN_SECONDS: {raw!r} is not a number") from None
+    if seconds < 0:
+        raise ValueError("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS: must not be negative")
+    return timedelta(seconds=seconds)
+_IN_BATCH = 500  # keys per IN (...) list: far below every backend's parameter limit
+
+
+@dataclass(frozen=True)
+class DirtySet:
+    """Subjects to regrade, split by why (counts are for the run's log)."""
+
+    subjects: frozenset[SubjectRef]
+    changed: int
+    due: int
+    linked: int
+
+
+def _ref(subject_type: str, subject_id: str) -> SubjectRef:
+    return SubjectRef(subject_type, subject_id)  # type: ignore[arg-type]
+
+
+@dataclass
+class ChangeSet:
+    """What changed: subjects whose own file changed, and where the change spreads from."""
+
+    own: set[SubjectRef]
+    person_files: set[str]          # persons whose records or roles changed
+    penalised: set[str]             # enterprises whose penalties changed
+
+
+def _record_changes(session: Session, since: datetime) -> list[tuple[str | None, str | None, str]]:
+    columns = (RecordRow.enterprise_uscc, RecordRow.person_id, RecordRow.kind)
+    queries = (
+        select(*columns).where(RecordRow.received_at >= since),
+        select(*columns).join(RevocationRow, RevocationRow.record_id == RecordRow.id)
+        .where(RevocationRow.created_at >= since),
+        select(*columns).join(RepairRow, RepairRow.record_id == RecordRow.id)
+        .where(RepairRow.created_at >= since),
+    )
+    return [tuple(row) for query in queries for row in session.execute(query.distinct())]  # type: ignore[misc]
+
+
+def changed_since(session: Session, since: datetime) -> ChangeSet:
+    """Changes of content at or after `since` (new subjects included)."""
+    changes = ChangeSet(set(), set(), set())
+    for uscc, person_id, kind in _record_changes(session, since):
+        if uscc:
+            changes.own.add(_ref("enterprise", uscc))
+            if kind == "penalty":
+                changes.penalised.add(uscc)
+        else:
+            changes.own.add(_ref("person", person_id))  # type: ignore[arg-type]
+            changes.person_files.add(person_id)  # type: ignore[arg-type]
+    changes.own.update(_ref("enterprise", u) for u in session.scalars(
+        select(EnterpriseRow.uscc).where(EnterpriseRow.updated_at >= since)))
+    changes.own.update(_ref("person", p) for p in session.scalars(
+        select(PersonRow.id).where(PersonRow.updated_at >= since)))
+    for uscc, person_id in session.execute(
+            select(RoleRow.uscc, RoleRow.person_id).where(RoleRow.updated_at >= since)):
+        changes.own.update((_ref("enterprise", uscc), _ref("person", person_id)))
+        changes.person_files.add(person_id)
+    return changes
+
+
+def due_by(session: Session, as_of: date) -> set[SubjectRef]:
+    """Subjects whose latest grade on or before `as_of` may have changed by `as_of`."""
+    newer = aliased(GradeRow)
+    is_latest = ~exists().where(
+        newer.subject_type == GradeRow.subject_type, newer.subject_id == GradeRow.subject_id,
+        newer.as_of > GradeRow.as_of, newer.as_of <= as_of)
+    rows = session.execute(
+        select(GradeRow.subject_type, GradeRow.subject_id)
+        .where(GradeRow.next_change_on <= as_of, GradeRow.as_of <= as_of, is_latest))
+    return {_ref(t, i) for t, i in rows}
+
+
+def _batches(values: Iterable[str]) -> Iterable[list[str]]:
+    batch: list[str] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == _IN_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _persons_of(session: Session, usccs: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for batch in _batches(sorted(usccs)):
+        found.update(session.scalars(
+            select(RoleRow.person_id).where(RoleRow.uscc.in_(batch)).distinct()))
+    return found
+
+
+def _enterprises_of(session: Session, person_ids: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for batch in _batches(sorted(person_ids)):
+        found.update(session.scalars(
+            select(RoleRow.uscc).where(RoleRow.person_id.in_(batch)).distinct()))
+    return found
+
+
+def spread(session: Session, changes: ChangeSet) -> set[SubjectRef]:
+    """Every subject whose credit file contains one of the changes (the changed included)."""
+    persons = changes.person_files | _persons_of(session, changes.penalised)
+    usccs = _enterprises_of(session, persons)
+    return (changes.own | {_ref("person", p) for p in persons}
+            | {_ref("enterprise", u) for u in usccs})
+
+
+def dirty_subjects(session: Session, since: datetime, as_of: date) -> DirtySet:
+    """What a nightly regrade as of `as_of` must grade, given changes from `since` on."""
+    changes = changed_since(session, since)
+    due = due_by(session, as_of)
+    spread_to = spread(session, changes)
+    everything = spread_to | due
+    return DirtySet(frozenset(everything), len(changes.own), len(due),
+                    len(everything - changes.own - due))

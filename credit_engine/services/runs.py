@@ -1,0 +1,227 @@
+"""Run claims: each (job, business date) runs once, across processes, restarts and machines.
+
+A run claims its (job, business date) by inserting a `job_runs` row under a UNIQUE
+constraint. Whoever finds the row already there either stops (the run succeeded, or a
+live process owns it) or takes it over with a compare-and-set update (its owner died or
+stopped sending heartbeats) and resumes from the run's checkpoints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from credit_engine.errors import Conflict
+from credit_engine.storage.models import JobRunRow, utcnow
+
+log = logging.getLogger(__name__)
+
+# A run whose owner has not sent a heartbeat for this long is taken to be dead (another
+# machine cannot check its process id). Owners send one after every chunk.
+DEFAULT_LEASE = timedelta(minutes=15)
+
+
+class RunAlreadyDone(Conflict):
+    """The (job, business date) already ran to completion."""
+
+
+class RunInProgress(Conflict):
+    """A live process owns the (job, business date) right now."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed run: its id and whether it resumes an earlier, interrupted attempt."""
+
+    run_id: int
+    job: str
+    business_date: date
+    resumed: bool
+    owner: str
+
+
+def owner_id() -> str:
+    """This process as an owner: `host:pid`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def lease() -> timedelta:
+    """The heartbeat lease; CREDIT_ENGINE_RUN_LEASE_SECONDS overrides it."""
+    raw = os.environ.get("CREDIT_ENGINE_RUN_LEASE_SECONDS")
+    if not raw:
+        return DEFAULT_LEASE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"CREDIT_ENGINE_RUN_LEASE_SECONDS: {raw!r} is not a number") from None
+    if seconds <= 0:
+        raise ValueError("CREDIT_ENGINE_RUN_LEASE_SECONDS: must be positive")
+    return timedelta(seconds=seconds)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    try:  # a killed child nobody has reaped yet is a zombie: dead for our purposes
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def owner_alive(owner: str, heartbeat_at: datetime, now: datetime | None = None) -> bool:
+    """False when the owner's heartbeat lapsed, or it ran on this host and its process is gone."""
+    now = now or utcnow()
+    if now - _aware(heartbeat_at) > lease():
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        return _process_alive(int(pid))
+    return True
+
+
+@contextmanager
+def write_transaction(session_factory: sessionmaker[Session],
+                      lock_now: bool = True) -> Iterator[Session]:
+    """A transaction that takes SQLite's write lock at once (PostgreSQL: a plain one).
+
+    With a deferred SQLite transaction, a reader that later writes fails at once when
+    another writer committed meanwhile; taking the lock first makes writers queue.
+    `lock_now=False` leaves SQLite's driver to begin at the first write instead (reads
+    before it run outside the transaction): for work that reads and computes long and
+    writes briefly at the end, and re-checks what it read with a conditional update.
+    """
+    with session_factory() as session:
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA busy_timeout=120000")
+            if lock_now:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _insert_claim(session_factory: sessionmaker[Session], job: str, business_date: date,
+                  mode: str, owner: str) -> int | None:
+    try:
+        with write_transaction(session_factory) as session:
+            row = JobRunRow(job=job, business_date=business_date, mode=mode, status="running",
+                            owner=owner, detail={})
+            session.add(row)
+            session.flush()
+            return row.id
+    except IntegrityError:
+        return None
+
+
+def _take_over(session: Session, row: JobRunRow, mode: str, owner: str) -> bool:
+    """Compare-and-set: only one of several racing processes wins the row."""
+    result = session.execute(
+        update(JobRunRow)
+        .where(JobRunRow.id == row.id, JobRunRow.owner == row.owner,
+               JobRunRow.attempts == row.attempts, JobRunRow.status == row.status)
+        .values(owner=owner, status="running", mode=mode, attempts=row.attempts + 1,
+                heartbeat_at=utcnow(), finished_at=None, error=None)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def claim_run(session_factory: sessionmaker[Session], job: str, business_date: date,
+              mode: str) -> Claim:
+    """Claim (job, business date) or raise RunAlreadyDone / RunInProgress."""
+    owner = owner_id()
+    run_id = _insert_claim(session_factory, job, business_date, mode, owner)
+    if run_id is not None:
+        return Claim(run_id, job, business_date, False, owner)
+    with write_transaction(session_factory) as session:
+        row = session.scalars(select(JobRunRow).where(
+            JobRunRow.job == job, JobRunRow.business_date == business_date)).one()
+        if row.status == "succeeded":
+            raise RunAlreadyDone(f"{job} for {business_date} already succeeded (run {row.id}).",
+                                 run_id=row.id)
+        if row.status == "running" and owner_alive(row.owner, row.heartbeat_at):
+            raise RunInProgress(f"{job} for {business_date} is running in {row.owner} "
+                                f"(run {row.id}).", run_id=row.id)
+        if not _take_over(session, row, mode, owner):
+            raise RunInProgress(f"{job} for {business_date} was just taken over by another "
+                                f"process (run {row.id}).", run_id=row.id)
+        log.warning("resuming %s for %s (run %s) after %s", job, business_date, row.id, row.owner)
+        return Claim(row.id, job, business_date, True, owner)
+
+
+def heartbeat(session_factory: sessionmaker[Session], claim: Claim) -> None:
+    """Tell other processes the owner is alive."""
+    with write_transaction(session_factory) as session:
+        session.execute(update(JobRunRow).where(
+            JobRunRow.id == claim.run_id, JobRunRow.owner == claim.owner)
+            .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def finish_run(session_factory: sessionmaker[Session], claim: Claim, status: str,
+               elapsed: float, error: str | None = None, **values: Any) -> None:
+    """Mark the run succeeded or failed, adding this attempt's elapsed seconds."""
+    with write_transaction(session_factory) as session:
+        row = session.get(JobRunRow, claim.run_id)
+        assert row is not None, "a claimed run cannot disappear"  # rows are never deleted
+        row.status, row.finished_at, row.error = status, utcnow(), error
+        row.heartbeat_at = row.finished_at
+        row.duration_seconds = (row.duration_seconds or 0.0) + elapsed
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def recent_runs(session: Session, limit: int = 20, job: str | None = None) -> list[JobRunRow]:
+    """The newest runs first (by business date, then id)."""
+    query = select(JobRunRow)
+    if job:
+        query = query.where(JobRunRow.job == job)
+    return list(session.scalars(
+        query.order_by(JobRunRow.business_date.desc(), JobRunRow.id.desc()).limit(limit)))
+
+
+def run_task(session_factory: sessionmaker[Session], job: str, business_date: date,
+             task: Callable[[Session], dict[str, Any]]) -> dict[str, Any]:
+    """Run a one-transaction job once per business date; its result is stored as detail.
+
+    The task's work and the run's success commit together. A failure is recorded (its own
+    transaction) and re-raised; a failed run may be claimed and tried again.
+    """
+    claim = claim_run(session_factory, job, business_date, "task")
+    started = time.monotonic()
+    try:
+        with write_transaction(session_factory) as session:
+            detail = task(session)
+            row = session.get(JobRunRow, claim.run_id)
+            assert row is not None, "a claimed run cannot disappear"
+            row.status, row.finished_at, row.detail = "succeeded", utcnow(), detail
+            row.duration_seconds = (row.duration_seconds or 0.0) + time.monotonic() - started
+        return detail
+    except BaseException as error:
+        finish_run(session_factory, claim, "failed", time.monotonic() - started,
+                   error=f"{type(error).__name__}: {error}"[:2000])
+        raise

@@ -1,0 +1,120 @@
+"""The scheduled jobs: stable module-level functions, each a thin call into services.
+
+APScheduler stores a job by the import path of its function and silently drops a stored
+job whose function no longer imports: never rename or move these without a migration of
+the job store (the registry re-adds them at start-up with `replace_existing`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from credit_engine.bootstrap import Container, bootstrap
+from credit_engine.errors import AuditChainBroken
+from credit_engine.services import announcements
+from credit_engine.services.audit import verify_chain
+from credit_engine.services.executors import make_executor, run_regrade
+from credit_engine.services.regrade_runs import DIRTY, FULL, RunReport
+from credit_engine.services.runs import RunAlreadyDone, RunInProgress, run_task
+
+log = logging.getLogger(__name__)
+
+_container: Container | None = None
+
+
+def use_container(container: Container | None) -> None:
+    """Share the scheduler's composition root with the jobs (None: build one on demand)."""
+    global _container
+    _container = container
+
+
+def _current() -> Container:
+    global _container
+    if _container is None:
+        _container = bootstrap()
+    return _container
+
+
+def _workers() -> int | None:
+    raw = os.environ.get("CREDIT_ENGINE_REGRADE_WORKERS")
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"CREDIT_ENGINE_REGRADE_WORKERS: {raw!r} is not a positive integer")
+    return int(raw)
+
+
+def _regrade(job: str, mode: str) -> RunReport | None:
+    container = _current()
+    today = container.settings.today()
+    try:
+        report = run_regrade(container, job, mode, today, make_executor(container, _workers()))
+    except (RunAlreadyDone, RunInProgress) as skipped:
+        log.info("%s: %s", job, skipped.detail)
+        return None
+    log.info("%s %s: run %s, %s regraded, %s changed, %s announcements, %.1f s", job, today,
+             report.run_id, report.regraded, report.changed, report.announcements,
+             report.duration_seconds)
+    return report
+
+
+def nightly_regrade() -> RunReport | None:
+    """Regrade what changed or fell due since the last run (full on a new ruleset's day)."""
+    return _regrade("nightly_regrade", DIRTY)
+
+
+def full_regrade_on_new_ruleset() -> RunReport | None:
+    """Regrade everyone on the day a new ruleset version takes effect; otherwise nothing."""
+    container = _current()
+    today = container.settings.today()
+    if today not in set(getattr(container.rulesets, "effective_dates", ()) or ()):
+        log.info("full_regrade_on_new_ruleset: no ruleset takes effect on %s", today)
+        return None
+    return _regrade("full_regrade", FULL)
+
+
+def _lifecycle(session: Session) -> dict[str, Any]:
+    today = _current().settings.today()
+    close = getattr(announcements, "close_expired_objection_windows", None)
+    if close is None:  # the announcements service does not provide a lifecycle step yet
+        log.warning("announcement_lifecycle: no close_expired_objection_windows to call")
+        return {"closed": 0, "note": "no lifecycle step provided by the announcements service"}
+    result = close(session, today)
+    return {"closed": result if isinstance(result, int) else len(result or ())}
+
+
+def announcement_lifecycle() -> dict[str, Any] | None:
+    """Close the objection windows whose deadline passed, once per business date."""
+    return _task("announcement_lifecycle", _lifecycle)
+
+
+def _verify(session: Session) -> dict[str, Any]:
+    result = verify_chain(session)
+    if not result.ok:
+        raise AuditChainBroken(f"audit chain broken at entry {result.first_bad_id} after "
+                               f"{result.checked} good entries: {result.reason}")
+    return {"checked": result.checked, "head_hash": result.head_hash}
+
+
+def audit_chain_verification() -> dict[str, Any] | None:
+    """Walk the audit chain; a broken chain logs an error and raises (the run fails)."""
+    try:
+        return _task("audit_chain_verification", _verify)
+    except AuditChainBroken as broken:
+        log.error("audit_chain_verification: %s", broken.detail)
+        raise
+
+
+def _task(job: str, work: Any) -> dict[str, Any] | None:
+    container = _current()
+    try:
+        detail = run_task(container.session_factory, job, container.settings.today(), work)
+    except (RunAlreadyDone, RunInProgress) as skipped:
+        log.info("%s: %s", job, skipped.detail)
+        return None
+    log.info("%s: %s", job, detail)
+    return detail
