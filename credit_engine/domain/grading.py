@@ -162,11 +162,11 @@ def _next_change(file: CreditFile, as_of: date, registry: RulesetRegistry, rules
                  year_before: CreditResult | None) -> date | None:
     """The first date after `as_of` on which the result could change by itself."""
     candidates: set[date] = set(registry.effective_dates)
-    months = ruleset.month_thresholds
     for record in _all_records(file):
         candidates |= {record.occurred_on, *(d for d in (record.revoked_on, record.repaired_on) if d)}
         if record.occurred_on <= as_of:
-            candidates |= {add_months(record.occurred_on, n) for n in months}
+            candidates |= {add_months(record.occurred_on, n)
+                           for n in ruleset.thresholds_for(record.kind)}
         valid_until = _safe_date(record.details.get("valid_until"))
         if valid_until:
             candidates.add(valid_until + timedelta(days=1))

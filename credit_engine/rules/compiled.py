@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from datetime import date
 from typing import Any, Mapping
 
@@ -71,11 +72,16 @@ class CompiledRuleset:
     listing_triggers: tuple[Trigger, ...]
     bans: tuple[Ban, ...]
     month_thresholds: frozenset[int]
+    month_thresholds_by_kind: Mapping[str, frozenset[int]] = field(default_factory=dict)
     engine_name: str = ""
 
     @property
     def name(self) -> str:
         return f"{self.id}@{self.version}"
+
+    def thresholds_for(self, kind: str) -> frozenset[int]:
+        """Month counts at which a record of `kind` can change a result (all, if unknown)."""
+        return self.month_thresholds_by_kind.get(kind, self.month_thresholds)
 
     def conditions(self) -> dict[str, Mapping[str, Any]]:
         """`{rule_id: compiled condition}` of the rules the backends evaluate."""
@@ -216,6 +222,34 @@ def check_measures(path: str, data: Mapping[str, Any], rule_ids: set[str]) -> No
             raise _fail(path, "rule is required for the rule trigger and only for it", m["code"])
         if m["rule"] is not None and m["rule"] not in rule_ids:
             raise _fail(path, f"rule {m['rule']!r} is not a rule of this ruleset", m["code"])
+
+
+def condition_kind(condition: Mapping[str, Any]) -> str:
+    """The fact kind a compiled condition matches (compile_condition puts it first)."""
+    return str(condition["$and"][0]["kind"])
+
+
+def month_thresholds_by_kind(data: Mapping[str, Any], conditions: list[Mapping[str, Any]],
+                             listing: list[Mapping[str, Any]],
+                             bans: list[Mapping[str, Any]]) -> Mapping[str, frozenset[int]]:
+    """Per record kind, the month counts at which a record of that kind can start or stop
+    mattering: its window, the ages its rules and counters test, listing and ban periods.
+    Incremental regrades wake a subject only on these dates, so fewer is faster."""
+    by_kind: dict[str, set[int]] = {}
+    for name, months in data["windows"].items():
+        by_kind.setdefault("penalty" if name.startswith("penalty") else name, set()).add(months)
+    for condition in conditions:
+        by_kind.setdefault(condition_kind(condition), set()).update(month_thresholds(condition))
+    for condition in listing:
+        by_kind.setdefault(condition_kind(condition), set()).update(
+            {data["listing"]["months"], data["listing"]["repair_after_months"]})
+    for ban, condition in zip(data["bans"], bans):
+        if ban["years"]:
+            by_kind.setdefault(condition_kind(condition), set()).add(12 * ban["years"])
+    by_kind.setdefault("inspection", set()).add(data["hygiene"]["window_months"])
+    by_kind.setdefault("incident", set()).add(data["hygiene"]["after_incident_months"])
+    return MappingProxyType({kind: frozenset(m for m in months if m > 0)
+                             for kind, months in by_kind.items()})
 
 
 def all_month_thresholds(data: Mapping[str, Any], conditions: list[Mapping[str, Any]]) -> frozenset[int]:

@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 from credit_engine.errors import EngineError, NotFound, RulesetError
 from credit_engine.rules import engine
 from credit_engine.rules.compiled import (
-    CompiledRuleset, all_month_thresholds, check_measures, check_numbers, compile_rules,
+    CompiledRuleset, all_month_thresholds, month_thresholds_by_kind, check_measures, check_numbers, compile_rules,
     compile_sanctions)
 from credit_engine.rules.schema import RulesetSchema, first_error
 
@@ -67,7 +67,10 @@ def load_ruleset_file(path: str | Path, *, register: bool = True) -> CompiledRul
     ruleset = CompiledRuleset(
         id=data["id"], version=data["version"], effective_from=data["effective_from"], path=where,
         title=data["title"], config=MappingProxyType(data), rules=rules, counters=counters,
-        listing_triggers=triggers, bans=bans, month_thresholds=all_month_thresholds(data, conditions))
+        listing_triggers=triggers, bans=bans, month_thresholds=all_month_thresholds(data, conditions),
+        month_thresholds_by_kind=month_thresholds_by_kind(
+            data, [r.condition for r in rules] + [c.condition for c in counters],
+            [t.condition for t in triggers], [b.condition for b in bans]))
     if not register:
         return ruleset
     try:
