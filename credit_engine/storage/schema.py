@@ -66,10 +66,22 @@ def is_up_to_date(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
 
 
+# Tables other libraries keep in the same database: not ours to migrate or drop.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
+                   compare_to: Any) -> bool:
+    """Alembic filter: leave other libraries' tables (and their indexes) alone."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table not in FOREIGN_TABLES
+
+
 def schema_differences(engine: Engine) -> list[Any]:
     """Alembic's diff between the models and the database (empty when they agree)."""
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True}
+            connection, opts={"compare_type": True, "compare_server_default": True,
+                              "include_object": include_object}
         )
         return list(compare_metadata(context, Base.metadata))

@@ -27,6 +27,24 @@ def test_models_and_migrations_agree(database_url):
     assert differences == [], "models.py changed without a migration: see migrations/autogen.py"
 
 
+def test_the_schedulers_job_table_is_not_a_migration_difference(database_url):
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    from credit_engine.jobs.scheduler import JOBSTORE_TABLE
+
+    engine = make_engine(database_url)
+    store = SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)
+    store.start(None, "default")  # creates its table, as the scheduler process does
+    try:
+        assert JOBSTORE_TABLE in inspect(engine).get_table_names()
+        assert schema_differences(engine) == []
+    finally:
+        store.shutdown()
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP TABLE {JOBSTORE_TABLE}")
+        engine.dispose()
+
+
 def test_upgrading_a_database_at_head_changes_nothing(database_url):
     engine = make_engine(database_url)
     assert upgrade_database(engine) == head_revision()

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from credit_engine.storage.database import make_engine
 from credit_engine.storage.models import Base
+from credit_engine.storage.schema import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,6 +21,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=True,  # SQLite cannot ALTER most things: recreate tables instead
         compare_type=True,
         compare_server_default=True,
+        include_object=include_object,
     )
 
 
