@@ -47,6 +47,8 @@ class AnnouncementOut(Schema):
     objection_deadline = fields.Date()
     listed_until = fields.Date(allow_none=True)
     withdrawn_on = fields.Date(allow_none=True)
+    final_on = fields.Date(allow_none=True, metadata={
+        "description": "set once the objection deadline passed with no objection pending"})
     status = fields.String()
 
 
@@ -68,7 +70,7 @@ def _announcement_dict(row: AnnouncementRow, status: str) -> dict[str, Any]:
             "old_grade": row.old_grade, "new_grade": row.new_grade, "reasons": row.reasons,
             "ruleset": row.ruleset, "published_on": row.published_on,
             "objection_deadline": row.objection_deadline, "listed_until": row.listed_until,
-            "withdrawn_on": row.withdrawn_on, "status": status}
+            "withdrawn_on": row.withdrawn_on, "final_on": row.final_on, "status": status}
 
 
 @blp.route("/announcements", methods=["GET"])

@@ -78,13 +78,8 @@ def full_regrade_on_new_ruleset() -> RunReport | None:
 
 
 def _lifecycle(session: Session) -> dict[str, Any]:
-    today = _current().settings.today()
-    close = getattr(announcements, "close_expired_objection_windows", None)
-    if close is None:  # the announcements service does not provide a lifecycle step yet
-        log.warning("announcement_lifecycle: no close_expired_objection_windows to call")
-        return {"closed": 0, "note": "no lifecycle step provided by the announcements service"}
-    result = close(session, today)
-    return {"closed": result if isinstance(result, int) else len(result or ())}
+    closed = announcements.close_expired_objection_windows(session, _current().settings.today())
+    return {"closed": len(closed)}
 
 
 def announcement_lifecycle() -> dict[str, Any] | None:

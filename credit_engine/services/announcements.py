@@ -150,3 +150,22 @@ def list_announcements(session: Session, as_of: date, *, public: bool = True,
     query = query.order_by(AnnouncementRow.published_on.desc(), AnnouncementRow.id.desc())
     rows = list(session.scalars(query.offset(offset).limit(limit)))
     return with_status(session, rows, as_of)
+
+
+def close_expired_objection_windows(session: Session, today: date,
+                                    actor: str = "scheduler") -> list[int]:
+    """Make final every announcement whose objection deadline has passed with no objection
+    pending (an objection filed in time keeps it open until resolved); audited once."""
+    pending = select(ObjectionRow.announcement_id).where(ObjectionRow.resolved_on.is_(None))
+    rows = list(session.scalars(
+        select(AnnouncementRow).where(
+            AnnouncementRow.final_on.is_(None), AnnouncementRow.withdrawn_on.is_(None),
+            AnnouncementRow.objection_deadline < today, AnnouncementRow.id.not_in(pending))
+        .order_by(AnnouncementRow.id)))
+    for row in rows:
+        row.final_on = today
+    if rows:
+        append_audit(session, actor, "announcements.final", "announcements",
+                     {"on": today.isoformat(), "count": len(rows),
+                      "first_id": rows[0].id, "last_id": rows[-1].id})
+    return [row.id for row in rows]

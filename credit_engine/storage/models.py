@@ -204,6 +204,8 @@ class AnnouncementRow(Base):
     listed_until: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_note: Mapped[str | None] = mapped_column(Text)
+    # Set by the lifecycle job: the notice period ended with no objection pending.
+    final_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
 
