@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling scale_load.py
 
-from scale_load import load as bulk_load, person_id  # noqa: E402
+from scale_load import person_id  # noqa: E402
 
 from credit_engine.domain.grading import grade, rule_facts  # noqa: E402
 from credit_engine.domain.model import (  # noqa: E402

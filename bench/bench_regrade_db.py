@@ -29,7 +29,7 @@ ACTOR = "bench"
 PHASES = (
     ("subject keys", "storage/credit_files.py", ("iter_subject_keys",)),
     ("load credit files", "storage/credit_files.py", ("load_credit_files",)),
-    ("previous grades", "services/grading.py", ("latest_grades_before", "_grades_on")),
+    ("previous grades", "storage/grades.py", ("latest_grades_before", "grades_on")),
     ("grade (all)", "domain/grading.py", ("grade",)),
     ("  of which rule engine", "rules/engine.py", ("evaluate",)),
     ("store grades", "services/grading.py", ("_store",)),

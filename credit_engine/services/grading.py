@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.grading import grade
@@ -17,6 +16,7 @@ from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.rules import RulesetRegistry
 from credit_engine.services.audit import append_audit
 from credit_engine.storage.credit_files import load_credit_files
+from credit_engine.storage.grades import grades_on, latest_grades_before
 from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow
 
 
@@ -29,34 +29,6 @@ class RegradeCounts:
     def __add__(self, other: "RegradeCounts") -> "RegradeCounts":
         return RegradeCounts(self.regraded + other.regraded, self.changed + other.changed,
                              self.announcements + other.announcements)
-
-
-def _subject_filter(subjects: Sequence[SubjectRef]) -> Any:
-    return tuple_(GradeRow.subject_type, GradeRow.subject_id).in_(
-        [(s.type, s.id) for s in subjects])
-
-
-def latest_grades_before(session: Session, subjects: Sequence[SubjectRef],
-                         before: date) -> dict[SubjectRef, GradeRow]:
-    """The latest stored grade of each subject strictly before `before` (one query)."""
-    if not subjects:
-        return {}
-    ranked = (
-        select(GradeRow.id, func.row_number().over(
-            partition_by=(GradeRow.subject_type, GradeRow.subject_id),
-            order_by=GradeRow.as_of.desc()).label("rank"))
-        .where(_subject_filter(subjects), GradeRow.as_of < before)
-        .subquery()
-    )
-    rows = session.scalars(
-        select(GradeRow).join(ranked, ranked.c.id == GradeRow.id).where(ranked.c.rank == 1))
-    return {SubjectRef(r.subject_type, r.subject_id): r for r in rows}  # type: ignore[arg-type]
-
-
-def _grades_on(session: Session, subjects: Sequence[SubjectRef],
-               as_of: date) -> dict[SubjectRef, GradeRow]:
-    rows = session.scalars(select(GradeRow).where(_subject_filter(subjects), GradeRow.as_of == as_of))
-    return {SubjectRef(r.subject_type, r.subject_id): r for r in rows}  # type: ignore[arg-type]
 
 
 def _store(session: Session, existing: GradeRow | None, result: CreditResult) -> None:
@@ -77,7 +49,7 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
     subjects = list(dict.fromkeys(subjects))
     files = load_credit_files(session, subjects)
     previous = latest_grades_before(session, subjects, as_of)
-    same_day = _grades_on(session, subjects, as_of)
+    same_day = grades_on(session, subjects, as_of)
     changed = published = 0
     # Grade everything before the first write: on SQLite a writer holds the database lock
     # until commit, so parallel chunks only queue for their (short) writing part.
@@ -136,7 +108,7 @@ def credit_for(session: Session, registry: RulesetRegistry, subject: SubjectRef,
             raise NotFound(f"The {subject.type} {subject.id} has no grade yet; "
                            "ask with as_of to compute one.")
         return result_from_dict(row.result)
-    stored = _grades_on(session, [subject], as_of).get(subject)
+    stored = grades_on(session, [subject], as_of).get(subject)
     return result_from_dict(stored.result) if stored else compute_credit(session, registry, subject, as_of)
 
 

@@ -9,16 +9,17 @@ characters; nothing here returns a person's opaque id, full name or ID number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.identifiers import mask_id_number, mask_name
 from credit_engine.domain.model import SubjectRef
 from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.services.announcements import AnnouncementView, list_announcements
+from credit_engine.storage.grades import latest_grades_before
 from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow
 
 MAX_QUERY = 100
@@ -52,18 +53,7 @@ class ListedPerson:
 def _grades_on_or_before(session: Session, subjects: list[SubjectRef],
                          as_of: date) -> dict[SubjectRef, GradeRow]:
     """The latest stored grade of each subject on or before `as_of` (one query)."""
-    if not subjects:
-        return {}
-    ranked = (
-        select(GradeRow.id, func.row_number().over(
-            partition_by=(GradeRow.subject_type, GradeRow.subject_id),
-            order_by=GradeRow.as_of.desc()).label("rank"))
-        .where(tuple_(GradeRow.subject_type, GradeRow.subject_id).in_(
-            [(s.type, s.id) for s in subjects]), GradeRow.as_of <= as_of)
-        .subquery())
-    rows = session.scalars(
-        select(GradeRow).join(ranked, ranked.c.id == GradeRow.id).where(ranked.c.rank == 1))
-    return {SubjectRef(r.subject_type, r.subject_id): r for r in rows}  # type: ignore[arg-type]
+    return latest_grades_before(session, subjects, as_of + timedelta(days=1))
 
 
 def _like_pattern(text: str) -> str:

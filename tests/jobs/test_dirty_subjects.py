@@ -10,7 +10,7 @@ from sqlalchemy import update
 from credit_engine.domain.model import SubjectRef
 from credit_engine.services.dirty import dirty_subjects
 from credit_engine.storage.models import (
-    EnterpriseRow, GradeRow, PersonRow, RecordRow, RepairRow, RevocationRow, RoleRow,
+    EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow,
 )
 from job_population import add_enterprise, add_person, add_record, add_role, fine, repair, revoke
 

@@ -1,7 +1,6 @@
 """Engine and plain-Python backends agree; order, determinism, monotonicity, revocation;
 eight threads at once."""
 
-import random
 import threading
 from dataclasses import replace
 from datetime import date, timedelta
@@ -10,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from credit_engine.domain.grading import grade
 from credit_engine.domain.model import GRADES
-from grading_builders import AS_OF, ENT, enterprise_file, inspection, penalty, rec
+from grading_builders import AS_OF, enterprise_file, inspection, penalty, rec
 
 MEASURES = ["warning", "circulated_criticism", "fine", "confiscation", "suspension", "permit_withdrawal",
             "licence_revocation", "employment_restriction"]

@@ -4,7 +4,7 @@ from datetime import date
 
 from credit_engine.domain.grading import grade
 from credit_engine.domain.model import Role
-from grading_builders import (AS_OF, ENT, PERSON, USCC, enterprise_file, inspection, penalty, person_file,
+from grading_builders import (AS_OF, PERSON, USCC, enterprise_file, penalty, person_file,
                               rec, recent_inspection, rule_ids, measure_codes)
 from credit_engine.domain.model import PersonFile
 

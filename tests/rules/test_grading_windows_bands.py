@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from credit_engine.domain.grading import grade
-from credit_engine.domain.model import Role
 from grading_builders import (AS_OF, enterprise_file, inspection, penalty, rec, recent_inspection, rule_ids)
 
 

@@ -11,7 +11,7 @@ from credit_engine.commands.rules import rules
 from credit_engine.domain.grading import grade
 from credit_engine.errors import RulesetError
 from credit_engine.rules import NoRulesetInForce, RulesetRegistry, load_ruleset_file
-from grading_builders import AS_OF, RULESETS_DIR, enterprise_file, penalty, recent_inspection
+from grading_builders import RULESETS_DIR, enterprise_file, penalty, recent_inspection
 
 DEFAULT = RULESETS_DIR / "default-2026.1.yaml"
 
