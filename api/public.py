@@ -18,7 +18,7 @@ from credit_engine.api.blueprint import Blueprint
 from credit_engine.api import public_format as fmt
 from credit_engine.api import public_schemas as s
 from credit_engine.api.problems import problem
-from credit_engine.api.runtime import business_today, get_container
+from credit_engine.api.runtime import business_today, get_container, run_use_case
 from credit_engine.domain.working_days import WorkingDayCalendar, configure_calendar
 from credit_engine.services import public_lookup
 from credit_engine.api.paging import page_bounds, paged
@@ -75,31 +75,27 @@ def cacheable(response: Response) -> Response:
     return response
 
 
-def _session():  # type: ignore[no-untyped-def]
-    return get_container().session_factory()
-
-
 def search(q: str, as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
     """Enterprise search hits as JSON-ready dicts."""
-    with _session() as session:
-        hits = public_lookup.search_enterprises(session, q, as_of, offset, limit)
-        return [fmt.summary_to_dict(h) for h in hits]
+    return run_use_case(lambda session: [
+        fmt.summary_to_dict(h)
+        for h in public_lookup.search_enterprises(session, q, as_of, offset, limit)])
 
 
 def detail(uscc: str, as_of: date) -> dict[str, Any]:
-    with _session() as session:
-        return fmt.detail_to_dict(public_lookup.enterprise_detail(session, uscc, as_of))
+    return run_use_case(lambda session: fmt.detail_to_dict(
+        public_lookup.enterprise_detail(session, uscc, as_of)))
 
 
 def persons(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
-    with _session() as session:
-        return [fmt.person_to_dict(p) for p in
-                public_lookup.dishonest_persons(session, as_of, offset, limit)]
+    return run_use_case(lambda session: [
+        fmt.person_to_dict(p)
+        for p in public_lookup.dishonest_persons(session, as_of, offset, limit)])
 
 
 def announcements(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
-    with _session() as session:
-        return public_lookup.public_announcements(session, as_of, offset, limit)
+    return run_use_case(lambda session: public_lookup.public_announcements(
+        session, as_of, offset, limit))
 
 
 @blp.route("/enterprises")

@@ -5,11 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from credit_engine.domain.working_days import WorkingDayCalendar
-from credit_engine.services.announcements import publish_announcements
-from credit_engine.storage.models import AuditRow, EnterpriseRow, RecordRow
+from credit_engine.storage.models import AuditRow
 
-from announcement_builders import SHOP, SUSPENSION, result
+from announcement_builders import publish_suspension_announcement
 
 PUBLISHED = date(2026, 3, 2)   # deadline 2026-03-23
 
@@ -17,15 +15,7 @@ PUBLISHED = date(2026, 3, 2)   # deadline 2026-03-23
 @pytest.fixture
 def announcement_id(container) -> int:
     with container.transaction() as session:
-        session.add(EnterpriseRow(uscc=SHOP.id, name="示例餐饮有限公司", category="catering"))
-        session.add(RecordRow(id=7, external_id="pen-7", enterprise_uscc=SHOP.id, kind="penalty",
-                              occurred_on=date(2026, 2, 20), details={"decision_no": "X-7",
-                              "measures": ["suspension"]}, content_hash="h7", received_by="t"))
-        session.flush()
-        [row] = publish_announcements(session, SHOP, result("B", date(2026, 2, 1)),
-                                      result("D", PUBLISHED, reasons=(SUSPENSION,)), PUBLISHED,
-                                      "tester", calendar=WorkingDayCalendar())
-        return row.id
+        return publish_suspension_announcement(session, PUBLISHED).id
 
 
 def objection(client, headers, announcement_id, filed_on="2026-03-23", record_ids=(7,)):

@@ -5,15 +5,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.errors import Conflict, ValidationFailed
-from credit_engine.services.announcements import publish_announcements, with_status
+from credit_engine.services.announcements import with_status
 from credit_engine.services.objections import file_objection, resolve_objection
 from credit_engine.storage.models import (
-    AnnouncementRow, AuditRow, EnterpriseRow, RecordRow, RevocationRow,
+    AnnouncementRow, AuditRow, RevocationRow,
 )
 
-from announcement_builders import SHOP, SUSPENSION, result
+from announcement_builders import SHOP, publish_suspension_announcement
 
 PUBLISHED = date(2026, 3, 2)      # Monday; deadline 23 March 2026 (15 working days)
 DEADLINE = date(2026, 3, 23)
@@ -32,15 +31,7 @@ class RegradeRecorder:
 
 @pytest.fixture
 def announcement(session) -> AnnouncementRow:
-    session.add(EnterpriseRow(uscc=SHOP.id, name="示例餐饮有限公司", category="catering"))
-    session.add(RecordRow(id=7, external_id="pen-7", enterprise_uscc=SHOP.id, kind="penalty",
-                          occurred_on=date(2026, 2, 20), details={"decision_no": "X-7",
-                          "measures": ["suspension"]}, content_hash="h7", received_by="t"))
-    session.flush()
-    [row] = publish_announcements(session, SHOP, result("B", date(2026, 2, 1)),
-                                  result("D", PUBLISHED, reasons=(SUSPENSION,)), PUBLISHED,
-                                  "tester", calendar=WorkingDayCalendar())
-    return row
+    return publish_suspension_announcement(session, PUBLISHED)
 
 
 def file(session, row, filed_on, record_ids=(7,)):
