@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
 from credit_engine.domain.dates import add_months, add_years
-from credit_engine.domain.facts import as_date, record_fact
+from credit_engine.domain.facts import age_months, as_date, record_fact
 from credit_engine.domain.hygiene import below_target, hygiene_rating
 from credit_engine.domain.measures import Situation, build_measures
 from credit_engine.domain.model import CreditFile, CreditResult, Record
@@ -20,12 +21,14 @@ from credit_engine.rules.evaluation import evaluate_facts
 from credit_engine.rules.loader import RulesetRegistry
 
 SUBJECT_RID = 0
+_DAY = timedelta(days=1)
 
 
 def _counters(ruleset: CompiledRuleset, facts: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
     values, evidence = {}, {}
     for counter in ruleset.counters:
-        matched = [f for f in facts if evaluate(counter.condition, f)]
+        kind = counter.condition["$and"][0]["kind"]
+        matched = [f for f in facts if f["kind"] == kind and evaluate(counter.condition, f)]
         keys = {f[counter.distinct] if counter.distinct else f["rid"] for f in matched}
         values[counter.name] = len(keys)
         evidence[counter.name] = tuple(sorted(f["rid"] for f in matched))
@@ -102,15 +105,18 @@ def _score(ruleset: CompiledRuleset, s: _Situation, backend: str) -> tuple[Score
     return score_and_grade(ruleset, deductions, bonuses, verdicts), verdicts
 
 
-def grade(file: CreditFile, as_of: date, registry: RulesetRegistry, *, backend: str = "engine",
-          with_history: bool = True) -> CreditResult:
+def grade(file: CreditFile, as_of: date, registry: RulesetRegistry, *,
+          backend: str = "engine") -> CreditResult:
     """The credit grade, reasons and measures of `file` as of `as_of`."""
     ruleset = registry.for_date(as_of)
     cfg = ruleset.config
     s = _situation(file, as_of, ruleset)
     scored, verdicts = _score(ruleset, s, backend)
-    year_before = _grade_year_before(file, as_of, registry, backend) if with_history and scored.grade == "A" else None
-    triggers = Situation(scored.grade, year_before.grade if year_before else None, s.bans, s.listed, s.roles,
+    # HON-PRIORITY needs the grade a year earlier; it is asked only of an A, and only the
+    # letter is needed (reasons and measures of that date are never shown).
+    kept = scored.grade == "A"
+    year_before = _grade_year_before(file, as_of, registry, backend) if kept else None
+    triggers = Situation(scored.grade, year_before, s.bans, s.listed, s.roles,
                          scored.fired, tuple(e.rule.id for e in verdicts))
     rating = hygiene_rating(file, as_of, cfg["hygiene"])
     for_life = any(b.end is None for b in s.bans)
@@ -124,19 +130,23 @@ def grade(file: CreditFile, as_of: date, registry: RulesetRegistry, *, backend: 
         listing_record_ids=tuple(sorted({p.record_id for p in s.listed})),
         banned_until=None if for_life else max((b.end for b in s.bans if b.end), default=None),
         banned_for_life=for_life,
-        next_change_on=_next_change(file, as_of, registry, ruleset, year_before),
+        next_change_on=_next_change(file, as_of, registry, with_year_before=kept),
         input_record_ids=tuple(sorted(r.id for r in s.counting)),
     )
 
 
-def _grade_year_before(file: CreditFile, as_of: date, registry: RulesetRegistry, backend: str) -> CreditResult | None:
-    """The result on the same calendar date a year earlier (None before any ruleset)."""
+def _grade_year_before(file: CreditFile, as_of: date, registry: RulesetRegistry,
+                       backend: str) -> str | None:
+    """The grade letter on the same calendar date a year earlier (None before any ruleset)."""
+    day = add_years(as_of, -1)
     try:
-        return grade(file, add_years(as_of, -1), registry, backend=backend, with_history=False)
+        ruleset = registry.for_date(day)
     except CreditEngineError as exc:
         if exc.status == 404:
             return None
         raise
+    scored, _ = _score(ruleset, _situation(file, day, ruleset), backend)
+    return scored.grade
 
 
 def _inspections(file: CreditFile, grade_: str, listed: bool, cfg: Mapping[str, Any]) -> int | None:
@@ -158,29 +168,54 @@ def _all_records(file: CreditFile) -> Iterable[Record]:
         yield from person.enterprise_records
 
 
-def _next_change(file: CreditFile, as_of: date, registry: RulesetRegistry, ruleset: CompiledRuleset,
-                 year_before: CreditResult | None) -> date | None:
-    """The first date after `as_of` on which the result could change by itself."""
-    candidates: set[date] = set(registry.effective_dates)
+def _next_change(file: CreditFile, as_of: date, registry: RulesetRegistry, *,
+                 with_year_before: bool) -> date | None:
+    """The first date after `as_of` on which the result could change by itself.
+
+    With HON-PRIORITY in play the grade a year earlier is an input too: a change of the
+    file a year back shows here a year later.
+    """
+    first = _first_change_after(file, as_of, registry)
+    if not with_year_before:
+        return first
+    day = add_years(as_of, -1)
+    while (earlier := _first_change_after(file, day, registry)) is not None:
+        shifted = add_years(earlier, 1)
+        if shifted > as_of:  # (29 February a year back can land on as_of itself)
+            return shifted if first is None else min(first, shifted)
+        day = earlier
+    return first
+
+
+def _first_change_after(file: CreditFile, day: date, registry: RulesetRegistry) -> date | None:
+    """The first date after `day` on which some input of the file can change: a record's
+    date, revocation, repair or validity end, the next month count its kind is tested at
+    (under any ruleset version), a role's start or end, the end of the new-licence period,
+    a ruleset taking effect. Extra candidates only wake a subject early; none is missing."""
+    candidates = [d for d in registry.effective_dates if d > day]
     for record in _all_records(file):
-        candidates |= {record.occurred_on, *(d for d in (record.revoked_on, record.repaired_on) if d)}
-        if record.occurred_on <= as_of:
-            candidates |= {add_months(record.occurred_on, n)
-                           for n in ruleset.thresholds_for(record.kind)}
+        occurred = record.occurred_on
+        if occurred > day:
+            candidates.append(occurred)  # every later date of the record comes after it
+            continue
+        for end in (record.revoked_on, record.repaired_on):
+            if end is not None:
+                candidates.append(end)
         valid_until = _safe_date(record.details.get("valid_until"))
-        if valid_until:
-            candidates.add(valid_until + timedelta(days=1))
+        if valid_until is not None:
+            candidates.append(valid_until + _DAY)
+        months = registry.sorted_month_thresholds(record.kind)
+        following = bisect.bisect_right(months, age_months(occurred, day))
+        if following < len(months):
+            candidates.append(add_months(occurred, months[following]))
     for role in (*file.roles, *(r for p in file.persons for r in p.roles)):
-        candidates.add(role.from_)
+        candidates.append(role.from_)
         if role.to:
-            candidates.add(role.to + timedelta(days=1))
+            candidates.append(role.to + _DAY)
     if file.enterprise and file.enterprise.licensed_on:
-        licensed_on = file.enterprise.licensed_on
-        candidates.add(add_months(licensed_on, ruleset.config["hygiene"]["new_licence_months"]))
-    if year_before and year_before.next_change_on:
-        candidates.add(add_years(year_before.next_change_on, 1))
-    later = [d for d in candidates if d > as_of]
-    return min(later) if later else None
+        candidates.extend(add_months(file.enterprise.licensed_on, n)
+                          for n in registry.new_licence_months)
+    return min((d for d in candidates if d > day), default=None)
 
 
 def _safe_date(value: Any) -> date | None:

@@ -33,8 +33,9 @@ def _ban_periods(records: Iterable[Record], as_of: date, ruleset: CompiledRulese
     the person held one of the ban's roles on the decision date)."""
     found = []
     roles = tuple(roles)
+    kinds = ruleset.ban_kinds
     for record in records:
-        if not record.counts_on(as_of):
+        if record.kind not in kinds or not record.counts_on(as_of):
             continue
         fact = record_fact(record, as_of, ruleset.config)
         for ban in ruleset.bans:
@@ -73,8 +74,9 @@ def listings(records: Iterable[Record], as_of: date, ruleset: CompiledRuleset) -
     """Serious-dishonesty listings in force on `as_of`; a revoked record voids its listing."""
     months = ruleset.config["listing"]["months"]
     found = []
+    kinds = ruleset.listing_kinds
     for record in records:
-        if not record.counts_on(as_of):
+        if record.kind not in kinds or not record.counts_on(as_of):
             continue
         fact = record_fact(record, as_of, ruleset.config)
         for trigger in ruleset.listing_triggers:

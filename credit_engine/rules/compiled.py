@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from datetime import date
 from typing import Any, Mapping
@@ -11,7 +12,8 @@ from typing import Any, Mapping
 from credit_engine.domain.model import GRADES
 from credit_engine.errors import RulesetError
 from credit_engine.rules.conditions import (
-    FACT_FIELDS, PENALTY_MEASURES, ConditionError, compile_condition, month_thresholds)
+    FACT_FIELDS, PENALTY_MEASURES, ConditionError, FactScreen, compile_condition,
+    month_thresholds)
 
 TEXT_PLACEHOLDERS = {"points", "date", "count"}
 REQUIRED_WINDOWS = ("penalty_minor", "penalty", "inspection", "sampling", "self_check",
@@ -86,6 +88,21 @@ class CompiledRuleset:
     def conditions(self) -> dict[str, Mapping[str, Any]]:
         """`{rule_id: compiled condition}` of the rules the backends evaluate."""
         return {rule.id: rule.condition for rule in self.rules}
+
+    @cached_property
+    def screen(self) -> FactScreen:
+        """Decides which facts some rule of this version could match (see FactScreen)."""
+        return FactScreen(rule.condition for rule in self.rules)
+
+    @cached_property
+    def ban_kinds(self) -> frozenset[str]:
+        """Record kinds some ban can match: no other record needs a ban check."""
+        return frozenset(condition_kind(b.condition) for b in self.bans)
+
+    @cached_property
+    def listing_kinds(self) -> frozenset[str]:
+        """Record kinds some listing trigger can match."""
+        return frozenset(condition_kind(t.condition) for t in self.listing_triggers)
 
     def rule(self, rule_id: str) -> CompiledRule:
         return next(r for r in self.rules if r.id == rule_id)

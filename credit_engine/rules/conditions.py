@@ -8,7 +8,7 @@ Every field must exist in the fact catalogue of the condition's `kind`.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 PENALTY_MEASURES = (
     "warning", "circulated_criticism", "fine", "confiscation", "suspension",
@@ -165,3 +165,42 @@ def referenced_fields(condition: Mapping[str, Any]) -> set[str]:
     if key in _COMPARE:
         return set(value)
     return {key}
+
+
+def required_equalities(condition: Mapping[str, Any]) -> dict[str, Any]:
+    """The `field == value` tests a fact must pass for the condition to hold: the plain
+    equalities among its top-level conjuncts (`kind` always among them)."""
+    (key, value), = condition.items()
+    parts = value if key == "$and" else [condition]
+    required: dict[str, Any] = {}
+    for part in parts:
+        (field, operand), = part.items()
+        if not field.startswith("$"):
+            required[field] = operand
+    return required
+
+
+class FactScreen:
+    """Which facts some rule could match, decided on the rules' required equalities only.
+
+    A fact that fails a required equality of every rule can match none of them, so the
+    rule engine need not see it: the engine still decides every fact that passes. The
+    screen never rejects a fact any rule matches (tests compare it with `evaluate`).
+    """
+
+    def __init__(self, conditions: Iterable[Mapping[str, Any]]) -> None:
+        by_kind: dict[Any, list[tuple[tuple[str, Any], ...]]] = {}
+        for condition in conditions:
+            required = required_equalities(condition)
+            kind = required.pop("kind")
+            by_kind.setdefault(kind, []).append(tuple(required.items()))
+        self._by_kind = by_kind
+
+    def admits(self, fact: Mapping[str, Any]) -> bool:
+        """False only when no rule can match `fact`."""
+        missing = _MISSING
+        return any(all(fact.get(field, missing) == value for field, value in tests)
+                   for tests in self._by_kind.get(fact.get("kind"), ()))
+
+
+_MISSING = object()

@@ -18,6 +18,7 @@ CATCH_ALL = "_CATCH_ALL"
 _LOCK = threading.RLock()
 _REGISTERED: dict[str, str] = {}          # engine name -> definition digest
 _HITS: dict[str, list[tuple[str, int]]] = {}   # sid -> hits of the running evaluation
+_SEEN: dict[str, set[int]] = {}                # sid -> rids the catch-all saw
 _SIDS = itertools.count(1)
 
 Hit = tuple[str, int]
@@ -31,7 +32,9 @@ def _action(rule_id: str) -> Callable[[Any], None]:
 
 
 def _catch_all(c: Any) -> None:
-    """Every fact matches this rule, so the engine never raises MessageNotHandled."""
+    """Every fact matches this rule, so the engine never raises MessageNotHandled; it
+    also counts the facts the engine really processed (see `_check_complete`)."""
+    _SEEN[c.m.sid].add(int(c.m.rid))
 
 
 def register(base_name: str, conditions: Mapping[str, Mapping[str, Any]]) -> str:
@@ -56,6 +59,16 @@ def register(base_name: str, conditions: Mapping[str, Mapping[str, Any]]) -> str
         return name
 
 
+def _check_complete(name: str, batch: list[dict[str, Any]], seen: set[int]) -> None:
+    """Every asserted fact must have reached the catch-all rule. The engine can log an
+    internal error (code 307) and return normally with part of the batch unprocessed;
+    an incomplete evaluation must never become a grade."""
+    missing = {int(fact["rid"]) for fact in batch} - seen
+    if missing:
+        raise EngineError(f"the rule engine did not process {len(missing)} of {len(batch)} "
+                          f"facts in {name} (first rid {min(missing)}); nothing was graded")
+
+
 def evaluate(name: str, facts: Iterable[Mapping[str, Any]]) -> list[Hit]:
     """Assert all facts in one batch into a fresh state; return (rule id, fact rid) hits."""
     with _LOCK:
@@ -64,7 +77,7 @@ def evaluate(name: str, facts: Iterable[Mapping[str, Any]]) -> list[Hit]:
         host = get_host()
         sid = f"eval-{next(_SIDS)}"
         batch = [dict(fact, sid=sid) for fact in facts]
-        _HITS[sid] = []
+        _HITS[sid], _SEEN[sid] = [], set()
         try:
             if batch:
                 state = host.assert_facts(name, batch)
@@ -73,6 +86,7 @@ def evaluate(name: str, facts: Iterable[Mapping[str, Any]]) -> list[Hit]:
                 state = host.get_state(name, sid)
                 if state.get("exception"):
                     raise EngineError(f"a rule action failed in {name}: {state['exception']}")
+                _check_complete(name, batch, _SEEN[sid])
             return sorted(set(_HITS[sid]))
         except EngineError:
             raise
@@ -80,6 +94,7 @@ def evaluate(name: str, facts: Iterable[Mapping[str, Any]]) -> list[Hit]:
             raise EngineError(f"rule engine failure in {name}: {type(exc).__name__}: {exc}") from exc
         finally:
             _HITS.pop(sid, None)
+            _SEEN.pop(sid, None)
             if batch:
                 try:
                     host.delete_state(name, sid)

@@ -28,4 +28,7 @@ def evaluate_facts(ruleset: CompiledRuleset, facts: Sequence[Mapping[str, Any]],
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if not ruleset.engine_name:
         raise EngineError(f"ruleset {ruleset.name} was loaded without engine registration")
-    return engine.evaluate(ruleset.engine_name, facts)
+    # Facts no rule could match (most of a file: compliant inspections, records out of
+    # their windows) stay out of the engine; it decides every other one.
+    admitted = [fact for fact in facts if ruleset.screen.admits(fact)]
+    return engine.evaluate(ruleset.engine_name, admitted) if admitted else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -112,9 +113,37 @@ class RulesetRegistry:
                 raise RulesetError(r.path, f"ruleset {r.name} is defined twice")
         return cls(ordered)
 
-    @property
+    @cached_property
     def effective_dates(self) -> tuple[date, ...]:
         return tuple(r.effective_from for r in self.rulesets)
+
+    @cached_property
+    def _thresholds(self) -> dict[str, frozenset[int]]:
+        kinds = {kind for r in self.rulesets for kind in r.month_thresholds_by_kind}
+        return {kind: frozenset().union(*(r.thresholds_for(kind) for r in self.rulesets))
+                for kind in kinds}
+
+    @cached_property
+    def _all_thresholds(self) -> frozenset[int]:
+        return frozenset().union(*(r.month_thresholds for r in self.rulesets))
+
+    def month_thresholds_for(self, kind: str) -> frozenset[int]:
+        """Month counts at which a record of `kind` can matter under any loaded version."""
+        return self._thresholds.get(kind, self._all_thresholds)
+
+    @cached_property
+    def _sorted_thresholds(self) -> dict[str, tuple[int, ...]]:
+        return {kind: tuple(sorted(months)) for kind, months in self._thresholds.items()}
+
+    def sorted_month_thresholds(self, kind: str) -> tuple[int, ...]:
+        """`month_thresholds_for(kind)` in ascending order."""
+        found = self._sorted_thresholds.get(kind)
+        return found if found is not None else tuple(sorted(self._all_thresholds))
+
+    @cached_property
+    def new_licence_months(self) -> frozenset[int]:
+        """The new-licence periods (months) of every loaded version."""
+        return frozenset(int(r.config["hygiene"]["new_licence_months"]) for r in self.rulesets)
 
     def for_date(self, day: date) -> CompiledRuleset:
         """The version in force on `day`: the latest effective_from on or before it."""

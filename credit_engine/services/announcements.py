@@ -37,12 +37,12 @@ def _reasons(result: CreditResult) -> list[dict[str, object]]:
             for r in result.reasons]
 
 
-def _wanted(previous: CreditResult | None, current: CreditResult,
+def _wanted(previous_grade: str | None, current: CreditResult,
             business_date: date) -> list[tuple[str, str]]:
     """(type, dedupe_key) of the announcements this regrade calls for."""
     wanted: list[tuple[str, str]] = []
     # A first-ever grade is no change: nothing to announce unless it is a listing.
-    if previous is not None and previous.grade != current.grade:
+    if previous_grade is not None and previous_grade != current.grade:
         wanted.append((GRADE_CHANGE, business_date.isoformat()))
     if current.listed_until is not None and current.listing_record_ids \
             and current.listed_until > business_date:
@@ -56,18 +56,21 @@ def _exists(session: Session, subject: SubjectRef, kind: str, key: str) -> bool:
         AnnouncementRow.type == kind, AnnouncementRow.dedupe_key == key)) is not None
 
 
-def publish_announcements(session: Session, subject: SubjectRef, previous: CreditResult | None,
+def publish_announcements(session: Session, subject: SubjectRef, previous_grade: str | None,
                           current: CreditResult, business_date: date, actor: str, *,
                           calendar: WorkingDayCalendar | None = None) -> list[AnnouncementRow]:
-    """Publish what a regrade of `subject` as of `business_date` calls for; never twice."""
+    """Publish what a regrade of `subject` as of `business_date` calls for; never twice.
+
+    `previous_grade` is the subject's latest grade before this one (None: a first grade).
+    """
     calendar = calendar or current_calendar()
     published: list[AnnouncementRow] = []
-    for kind, key in _wanted(previous, current, business_date):
+    for kind, key in _wanted(previous_grade, current, business_date):
         if _exists(session, subject, kind, key):
             continue
         row = AnnouncementRow(
             type=kind, subject_type=subject.type, subject_id=subject.id, dedupe_key=key,
-            old_grade=previous.grade if previous else None, new_grade=current.grade,
+            old_grade=previous_grade, new_grade=current.grade,
             reasons=_reasons(current), ruleset=current.ruleset, published_on=business_date,
             objection_deadline=calendar.objection_deadline(business_date),
             listed_until=current.listed_until if kind == LISTING else None, created_by=actor)

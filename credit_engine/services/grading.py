@@ -16,7 +16,7 @@ from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.rules import RulesetRegistry
 from credit_engine.services.audit import append_audit
 from credit_engine.storage.credit_files import load_credit_files
-from credit_engine.storage.grades import grades_on, latest_grades_before
+from credit_engine.storage.grades import grades_on, latest_letters_before
 from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow
 
 
@@ -48,7 +48,7 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
 
     subjects = list(dict.fromkeys(subjects))
     files = load_credit_files(session, subjects)
-    previous = latest_grades_before(session, subjects, as_of)
+    previous = latest_letters_before(session, subjects, as_of)
     same_day = grades_on(session, subjects, as_of)
     changed = published = 0
     # Grade everything before the first write: on SQLite a writer holds the database lock
@@ -56,11 +56,10 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
     results = [grade(files[subject], as_of, registry) for subject in subjects]
     for subject, result in zip(subjects, results):
         before = previous.get(subject)
-        before_result = result_from_dict(before.result) if before else None
-        if before_result is not None and before_result.grade != result.grade:
+        if before is not None and before != result.grade:
             changed += 1
         _store(session, same_day.get(subject), result)
-        published += len(publish_announcements(session, subject, before_result, result, as_of, actor))
+        published += len(publish_announcements(session, subject, before, result, as_of, actor))
     session.flush()
     return RegradeCounts(len(subjects), changed, published)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import SubjectRef
@@ -14,19 +14,22 @@ from credit_engine.storage.models import GradeRow
 
 
 def _subject_filter(subjects: Sequence[SubjectRef]) -> Any:
-    return tuple_(GradeRow.subject_type, GradeRow.subject_id).in_(
-        [(s.type, s.id) for s in subjects])
+    # One `subject_id IN (...)` per type rather than a row-value IN: SQLite plans
+    # `(type, id) IN (VALUES ...)` as a scan of the whole index, PostgreSQL either way seeks.
+    ids: dict[str, list[str]] = {}
+    for subject in subjects:
+        ids.setdefault(subject.type, []).append(subject.id)
+    clauses = [and_(GradeRow.subject_type == kind, GradeRow.subject_id.in_(sorted(set(values))))
+               for kind, values in sorted(ids.items())]
+    return or_(*clauses) if clauses else false()
 
 
 def _by_subject(rows: Any) -> dict[SubjectRef, GradeRow]:
     return {SubjectRef(r.subject_type, r.subject_id): r for r in rows}  # type: ignore[arg-type]
 
 
-def latest_grades_before(session: Session, subjects: Sequence[SubjectRef],
-                         before: date) -> dict[SubjectRef, GradeRow]:
-    """The latest stored grade of each subject strictly before `before` (one query)."""
-    if not subjects:
-        return {}
+def _latest_before(subjects: Sequence[SubjectRef], before: date) -> Any:
+    """Subquery: id of each subject's latest stored grade strictly before `before`."""
     ranked = (
         select(GradeRow.id, func.row_number().over(
             partition_by=(GradeRow.subject_type, GradeRow.subject_id),
@@ -34,8 +37,28 @@ def latest_grades_before(session: Session, subjects: Sequence[SubjectRef],
         .where(_subject_filter(subjects), GradeRow.as_of < before)
         .subquery()
     )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+def latest_grades_before(session: Session, subjects: Sequence[SubjectRef],
+                         before: date) -> dict[SubjectRef, GradeRow]:
+    """The latest stored grade of each subject strictly before `before` (one query)."""
+    if not subjects:
+        return {}
     return _by_subject(session.scalars(
-        select(GradeRow).join(ranked, ranked.c.id == GradeRow.id).where(ranked.c.rank == 1)))
+        select(GradeRow).where(GradeRow.id.in_(_latest_before(subjects, before)))))
+
+
+def latest_letters_before(session: Session, subjects: Sequence[SubjectRef],
+                          before: date) -> dict[SubjectRef, str]:
+    """Only the grade letter of each subject's latest grade before `before`: what a
+    regrade compares with, without reading and parsing the stored results."""
+    if not subjects:
+        return {}
+    rows = session.execute(
+        select(GradeRow.subject_type, GradeRow.subject_id, GradeRow.grade)
+        .where(GradeRow.id.in_(_latest_before(subjects, before))))
+    return {SubjectRef(t, i): g for t, i, g in rows}  # type: ignore[arg-type]
 
 
 def grades_on(session: Session, subjects: Sequence[SubjectRef],

@@ -28,7 +28,7 @@ def publish_suspension_announcement(session, published: date) -> AnnouncementRow
                           occurred_on=date(2026, 2, 20), details={"decision_no": "X-7",
                           "measures": ["suspension"]}, content_hash="h7", received_by="t"))
     session.flush()
-    [row] = publish_announcements(session, SHOP, result("B", date(2026, 2, 1)),
+    [row] = publish_announcements(session, SHOP, "B",
                                   result("D", published, reasons=(SUSPENSION,)), published,
                                   "tester", calendar=WorkingDayCalendar())
     return row

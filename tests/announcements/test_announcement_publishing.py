@@ -15,7 +15,9 @@ MONDAY = date(2026, 3, 2)
 
 
 def publish(session, previous, current, day=MONDAY):
-    return publish_announcements(session, SHOP, previous, current, day, "tester", calendar=CALENDAR)
+    previous_grade = previous.grade if previous else None
+    return publish_announcements(session, SHOP, previous_grade, current, day, "tester",
+                                 calendar=CALENDAR)
 
 
 def count(session, kind=None) -> int:

@@ -19,7 +19,7 @@ DEADLINE = date(2026, 3, 23)  # 15 working days after Monday 2 March 2026
 
 
 def _announce(session):
-    [row] = publish_announcements(session, SHOP, result("B", date(2026, 2, 1)),
+    [row] = publish_announcements(session, SHOP, "B",
                                   result("D", MONDAY, reasons=(SUSPENSION,)), MONDAY, "tester",
                                   calendar=WorkingDayCalendar())
     assert row.objection_deadline == DEADLINE

@@ -131,9 +131,9 @@ def _grade_all(session: Session, p: Population, graded_on: date) -> None:
     _store(session, unlisted_before)
     _store(session, unlisted_now)
     session.flush()
-    publish_announcements(session, wok, before, wok_result, graded_on, "seed", calendar=calendar)
+    publish_announcements(session, wok, before.grade, wok_result, graded_on, "seed", calendar=calendar)
     publish_announcements(session, listed, None, listed_result, graded_on, "seed", calendar=calendar)
-    publish_announcements(session, unlisted, unlisted_before, unlisted_now, graded_on, "seed",
+    publish_announcements(session, unlisted, unlisted_before.grade, unlisted_now, graded_on, "seed",
                           calendar=calendar)
     session.flush()
 
