@@ -37,6 +37,20 @@ def _catch_all(c: Any) -> None:
     _SEEN[c.m.sid].add(int(c.m.rid))
 
 
+def _guard_background_dispatch(ruleset: Any) -> None:
+    """The host's own timer thread calls `dispatch` and `dispatch_timers` of every
+    ruleset every 0.2 s, outside any lock: mid-evaluation it can take one of our pending
+    actions, and the evaluating thread then fails with `error code 307` and returns with
+    facts unprocessed. Both calls now wait for the engine lock like everything else."""
+    for method in ("dispatch", "dispatch_timers"):
+        unguarded = getattr(ruleset, method)
+
+        def guarded(unguarded: Callable[[], Any] = unguarded) -> Any:
+            with _LOCK:
+                return unguarded()
+        setattr(ruleset, method, guarded)
+
+
 def register(base_name: str, conditions: Mapping[str, Mapping[str, Any]]) -> str:
     """Register `{rule_id: condition}` once per process; returns the engine's ruleset name."""
     digest = hashlib.sha256(json.dumps(conditions, sort_keys=True).encode()).hexdigest()
@@ -51,10 +65,12 @@ def register(base_name: str, conditions: Mapping[str, Mapping[str, Any]]) -> str
             for rule_id, cond in conditions.items()
         }
         definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}], "run": _catch_all}
+        host = get_host()
         try:
-            get_host().register_rulesets({name: definition})
+            host.register_rulesets({name: definition})
         except Exception as exc:  # the engine reports bare numeric codes
             raise EngineError(f"the rule engine rejected ruleset {name}: {exc}") from exc
+        _guard_background_dispatch(host.get_ruleset(name))
         _REGISTERED[name] = digest
         return name
 
@@ -69,8 +85,28 @@ def _check_complete(name: str, batch: list[dict[str, Any]], seen: set[int]) -> N
                           f"facts in {name} (first rid {min(missing)}); nothing was graded")
 
 
+MAX_BATCH = 500
+"""Facts asserted into one state: bounds a state's memory and how long one call holds
+the engine lock, whatever the size of a credit file."""
+
+
 def evaluate(name: str, facts: Iterable[Mapping[str, Any]]) -> list[Hit]:
-    """Assert all facts in one batch into a fresh state; return (rule id, fact rid) hits."""
+    """Evaluate the facts; return sorted, distinct (rule id, fact rid) hits.
+
+    Every rule matches one fact (the compiler never joins facts), so facts can be
+    asserted in slices of MAX_BATCH, each into a fresh state, with the same hits.
+    """
+    facts = list(facts)
+    if len(facts) <= MAX_BATCH:
+        return _evaluate_batch(name, facts)
+    hits: set[Hit] = set()
+    for start in range(0, len(facts), MAX_BATCH):
+        hits.update(_evaluate_batch(name, facts[start:start + MAX_BATCH]))
+    return sorted(hits)
+
+
+def _evaluate_batch(name: str, facts: list[Mapping[str, Any]]) -> list[Hit]:
+    """Assert the facts in one batch into a fresh state; return (rule id, fact rid) hits."""
     with _LOCK:
         if name not in _REGISTERED:
             raise EngineError(f"ruleset {name} is not registered with the rule engine")

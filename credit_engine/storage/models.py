@@ -128,8 +128,8 @@ class GradeRow(Base):
 
     __tablename__ = "grades"
     __table_args__ = (
+        # Its index also serves "latest grade of a subject" (same columns, same order).
         UniqueConstraint("subject_type", "subject_id", "as_of", name="uq_grades_subject_day"),
-        Index("ix_grades_subject_latest", "subject_type", "subject_id", "as_of"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -89,3 +89,15 @@ def test_grade_c_is_barred_from_honours_only(registry):
 def test_next_change_is_the_first_window_end(registry):
     f = enterprise_file(inspection(date(2026, 1, 10)), penalty(date(2026, 3, 31), "warning"))
     assert grade(f, date(2027, 3, 30), registry).next_change_on == date(2027, 3, 31)
+
+
+def test_next_change_covers_the_year_earlier_grade_behind_hon_priority(registry):
+    # A now; a year earlier a penalty still counted, so no HON-PRIORITY yet. The penalty
+    # leaves its window on 1 July 2025, so HON-PRIORITY starts on 1 July 2026: the nightly
+    # run must wake this subject by then although nothing in its current file changes.
+    f = enterprise_file(inspection(date(2024, 9, 1)), inspection(date(2026, 1, 10)),
+                        penalty(date(2022, 7, 1), "confiscation"))
+    now = grade(f, date(2026, 6, 15), registry)
+    assert now.grade == "A" and "HON-PRIORITY" not in measure_codes(now)
+    assert "HON-PRIORITY" in measure_codes(grade(f, date(2026, 7, 1), registry))
+    assert now.next_change_on == date(2026, 7, 1)

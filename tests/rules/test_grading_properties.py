@@ -92,6 +92,21 @@ def test_grading_is_deterministic(registry, recs):
     assert grade(f, AS_OF, registry) == grade(f, AS_OF, registry)
 
 
+@FAST
+@given(records(), st.integers(0, 1300), st.floats(0, 1))
+def test_nothing_changes_before_next_change_on(registry, recs, day, fraction):
+    # What the nightly regrade relies on: a subject not due is not regraded. Includes the
+    # year-earlier grade behind HON-PRIORITY (records reach back to 2023).
+    as_of = date(2024, 1, 1) + timedelta(days=day)
+    f = enterprise_file(*recs)
+    result = grade(f, as_of, registry, backend="python")
+    until = result.next_change_on or as_of + timedelta(days=900)
+    gap = (until - as_of).days - 1        # days strictly between as_of and until
+    for on in {as_of + timedelta(days=1 + int(gap * fraction)), until - timedelta(days=1)}:
+        if as_of < on < until:
+            assert replace(grade(f, on, registry, backend="python"), as_of=as_of) == result
+
+
 def test_eight_threads_at_once_give_correct_results(registry):
     files = [enterprise_file(inspection(date(2026, 1, 1), rid=1),
                              *[penalty(date(2026, 2, 1), "warning", rid=10 + i, violation_id=f"V{i}") for i in range(n)])
