@@ -81,12 +81,18 @@ def _wait_ready(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not answer /healthz")
 
 
+def _ms(value: str, unit: str) -> float:
+    return float(value) / 1000 if unit == "us" else float(value) * 1000 if unit == "s" else float(value)
+
+
 def _percentile_ms(text: str, label: str) -> float | None:
     match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
-    if not match:
-        return None
-    value, unit = float(match[1]), match[2]
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return _ms(match[1], match[2]) if match else None
+
+
+def _mean_latency_ms(text: str) -> float | None:
+    match = re.search(r"^\s*Latency\s+([\d.]+)(us|ms|s)", text, re.MULTILINE)
+    return _ms(match[1], match[2]) if match else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,28 +114,40 @@ def main(argv: list[str] | None = None) -> int:
     paths = [f"/api/v1/decisions?subject_type=enterprise&subject_id={s}&context={CONTEXTS[n % 5]}"
              for n, s in enumerate(subjects)]
     script = Path(tempfile.mkdtemp()) / "decisions.lua"
-    script.write_text(LUA % {"paths": ",".join(json.dumps(p) for p in paths), "key": key,
-                             # minus ~2 ms: the pause adds to the response time of each request
-                             "pause_ms": max(0, int(1000 * args.connections / args.rate) - 2)})
+    period_ms = 1000 * args.connections / args.rate  # per connection, request to request
+
+    def load(seconds: int, latency_ms: float) -> str:
+        # Each connection waits `pause` after every answer, so pause + latency = period.
+        pause = max(0, round(period_ms - latency_ms))
+        script.write_text(LUA % {"paths": ",".join(json.dumps(p) for p in paths), "key": key,
+                                 "pause_ms": pause})
+        return subprocess.run(["wrk", "-t", "2", "-c", str(args.connections), "-d",
+                               f"{seconds}s", "--latency", "-s", str(script),
+                               f"http://127.0.0.1:{port}"], capture_output=True, text=True,
+                              check=True).stdout
+
+    log_path = script.with_name("gunicorn.log")  # where a non-2xx answer is explained
+    server_log = log_path.open("w")
     server = subprocess.Popen([GUNICORN, "-w", str(args.gunicorn_workers), "-b",
                                f"127.0.0.1:{port}", "credit_engine.commands.serve:make_app()"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, stdout=subprocess.DEVNULL, stderr=server_log)
     try:
         _wait_ready(port)
-        out = subprocess.run(["wrk", "-t", "2", "-c", str(args.connections), "-d",
-                              f"{args.seconds}s", "--latency", "-s", str(script),
-                              f"http://127.0.0.1:{port}"], capture_output=True, text=True,
-                             check=True).stdout
+        # A short warm-up at the target pace measures the mean latency the pause must
+        # leave room for (wrk from Debian has no fixed-rate option).
+        warm = _mean_latency_ms(load(5, 2.0)) or 2.0
+        out = load(args.seconds, warm)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        server_log.close()
     print(out)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     print(json.dumps({"event": "decisions_load", "target_rate": args.rate,
                       "achieved_rate": float(rate[1]) if rate else None,
                       "p50_ms": _percentile_ms(out, "50"), "p99_ms": _percentile_ms(out, "99"),
-                      "non_2xx": int(errors[1]) if errors else 0}))
+                      "non_2xx": int(errors[1]) if errors else 0, "server_log": str(log_path)}))
     return 0
 
 

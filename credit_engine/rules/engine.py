@@ -7,12 +7,15 @@ import copy
 import hashlib
 import itertools
 import json
+import logging
 import threading
 from typing import Any, Callable, Iterable, Mapping
 
 from durable.lang import get_host
 
 from credit_engine.errors import EngineError
+
+log = logging.getLogger(__name__)
 
 CATCH_ALL = "_CATCH_ALL"
 _LOCK = threading.RLock()
@@ -75,13 +78,17 @@ def register(base_name: str, conditions: Mapping[str, Mapping[str, Any]]) -> str
         return name
 
 
+class IncompleteEvaluation(EngineError):
+    """The engine returned without processing every asserted fact."""
+
+
 def _check_complete(name: str, batch: list[dict[str, Any]], seen: set[int]) -> None:
     """Every asserted fact must have reached the catch-all rule. The engine can log an
     internal error (code 307) and return normally with part of the batch unprocessed;
     an incomplete evaluation must never become a grade."""
     missing = {int(fact["rid"]) for fact in batch} - seen
     if missing:
-        raise EngineError(f"the rule engine did not process {len(missing)} of {len(batch)} "
+        raise IncompleteEvaluation(f"the rule engine did not process {len(missing)} of {len(batch)} "
                           f"facts in {name} (first rid {min(missing)}); nothing was graded")
 
 
@@ -98,11 +105,21 @@ def evaluate(name: str, facts: Iterable[Mapping[str, Any]]) -> list[Hit]:
     """
     facts = list(facts)
     if len(facts) <= MAX_BATCH:
-        return _evaluate_batch(name, facts)
+        return _evaluate_slice(name, facts)
     hits: set[Hit] = set()
     for start in range(0, len(facts), MAX_BATCH):
-        hits.update(_evaluate_batch(name, facts[start:start + MAX_BATCH]))
+        hits.update(_evaluate_slice(name, facts[start:start + MAX_BATCH]))
     return sorted(hits)
+
+
+def _evaluate_slice(name: str, facts: list[Mapping[str, Any]]) -> list[Hit]:
+    """One batch; an incomplete evaluation is tried once more in a fresh state (logged),
+    and raised if that is incomplete too."""
+    try:
+        return _evaluate_batch(name, facts)
+    except IncompleteEvaluation as first:
+        log.warning("%s; evaluating the batch again in a fresh state", first)
+        return _evaluate_batch(name, facts)
 
 
 def _evaluate_batch(name: str, facts: list[Mapping[str, Any]]) -> list[Hit]:

@@ -21,14 +21,17 @@ def evaluate_python(ruleset: CompiledRuleset, facts: Sequence[Mapping[str, Any]]
 
 def evaluate_facts(ruleset: CompiledRuleset, facts: Sequence[Mapping[str, Any]],
                    backend: str = "engine") -> list[tuple[str, int]]:
-    """Which rule fired on which fact, by the chosen backend."""
-    if backend == "python":
-        return evaluate_python(ruleset, facts)
-    if backend != "engine":
+    """Which rule fired on which fact, by the chosen backend.
+
+    Facts no rule could match (most of a file: compliant inspections, records out of
+    their windows) are screened out first, for both backends alike; the backend decides
+    every other one (tests check the screen against `evaluate_python` on all facts).
+    """
+    if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    admitted = [fact for fact in facts if ruleset.screen.admits(fact)]
+    if backend == "python":
+        return evaluate_python(ruleset, admitted)
     if not ruleset.engine_name:
         raise EngineError(f"ruleset {ruleset.name} was loaded without engine registration")
-    # Facts no rule could match (most of a file: compliant inspections, records out of
-    # their windows) stay out of the engine; it decides every other one.
-    admitted = [fact for fact in facts if ruleset.screen.admits(fact)]
     return engine.evaluate(ruleset.engine_name, admitted) if admitted else []

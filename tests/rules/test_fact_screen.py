@@ -1,8 +1,13 @@
 """The fact screen keeps out of the rule engine only facts no rule can match."""
 
+from datetime import date
+
 from hypothesis import given, settings, strategies as st
 
+from credit_engine.domain.grading import rule_facts
 from credit_engine.rules.conditions import FACT_FIELDS, FactScreen, evaluate
+from credit_engine.rules.evaluation import evaluate_facts, evaluate_python
+from grading_builders import AS_OF, enterprise_file, inspection, penalty, rec
 
 
 def _value(expected):
@@ -60,3 +65,15 @@ def test_the_screen_needs_every_required_equality_of_one_rule():
     assert only_first.admits({"kind": "sampling", "result": "fail", "level": "national"})  # the engine decides
     assert not only_first.admits({"kind": "sampling", "result": "pass", "level": "city"})
     assert not only_first.admits({"kind": "sampling", "level": "city"})  # a missing field fails equality
+
+
+def test_screened_evaluation_gives_the_hits_of_evaluating_every_fact(registry):
+    f = enterprise_file(inspection(date(2026, 1, 10)), inspection(date(2023, 1, 10), "non_compliant"),
+                        penalty(date(2026, 3, 1), "fine", fine_amount=20000), penalty(date(2020, 3, 1), "warning"),
+                        rec("complaint", date(2026, 2, 1), substantiated=False))
+    ruleset = registry.for_date(AS_OF)
+    facts = rule_facts(f, AS_OF, ruleset)
+    assert len([x for x in facts if ruleset.screen.admits(x)]) < len(facts)
+    everything = evaluate_python(ruleset, facts)
+    assert evaluate_facts(ruleset, facts, "python") == everything
+    assert evaluate_facts(ruleset, facts, "engine") == everything

@@ -40,6 +40,21 @@ def test_facts_the_engine_leaves_unprocessed_raise_instead_of_a_partial_result(m
     assert engine._HITS == {} and engine._SEEN == {}
 
 
+def test_an_evaluation_left_incomplete_once_is_retried_and_logged(monkeypatch, caplog):
+    real, dropped = engine._catch_all, []
+
+    def misses_three_once(c):
+        if int(c.m.rid) == 3 and not dropped:
+            dropped.append(3)
+            return
+        real(c)
+    monkeypatch.setattr(engine, "_catch_all", misses_three_once)
+    name = engine.register("test-flaky-engine", RULE)
+    assert engine.evaluate(name, _facts(10)) == [("R", i) for i in (5, 6, 7, 8, 9)]
+    assert dropped == [3]
+    assert "did not process 1 of 10 facts" in caplog.text
+
+
 def test_the_hosts_background_dispatch_waits_for_a_running_evaluation():
     name = engine.register("test-large-batch", RULE)
     ruleset = get_host().get_ruleset(name)
