@@ -15,7 +15,7 @@ from credit_engine.domain.model import CreditFile, CreditResult, Record
 from credit_engine.domain.sanctions import BannedRole, Period, banned_roles, listings, subject_bans
 from credit_engine.domain.scoring import Entry, Scored, score_and_grade, scored_entries
 from credit_engine.errors import CreditEngineError
-from credit_engine.rules.compiled import CompiledRuleset
+from credit_engine.rules.compiled import CompiledRuleset, condition_kind
 from credit_engine.rules.conditions import evaluate, referenced_fields
 from credit_engine.rules.evaluation import evaluate_facts
 from credit_engine.rules.loader import RulesetRegistry
@@ -27,7 +27,7 @@ _DAY = timedelta(days=1)
 def _counters(ruleset: CompiledRuleset, facts: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
     values, evidence = {}, {}
     for counter in ruleset.counters:
-        kind = counter.condition["$and"][0]["kind"]
+        kind = condition_kind(counter.condition)
         matched = [f for f in facts if f["kind"] == kind and evaluate(counter.condition, f)]
         keys = {f[counter.distinct] if counter.distinct else f["rid"] for f in matched}
         values[counter.name] = len(keys)
