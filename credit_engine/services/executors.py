@@ -68,7 +68,13 @@ def _init_worker(settings: Settings) -> None:
     global _worker_container
     _worker_container = bootstrap(settings)
     _ = _worker_container.rulesets  # load and compile once per worker, not per chunk
-    gc.freeze()  # what is loaded now lives as long as the worker: never scan it again
+    tune_collector_for_grading()
+
+
+def tune_collector_for_grading() -> None:
+    """Freeze what is loaded so far (it lives as long as the process: never scan it
+    again) and collect the young generation every GC_FIRST_GENERATION allocations."""
+    gc.freeze()
     gc.set_threshold(GC_FIRST_GENERATION, *gc.get_threshold()[1:])
 
 
