@@ -88,8 +88,9 @@ def _check_complete(name: str, batch: list[dict[str, Any]], seen: set[int]) -> N
     an incomplete evaluation must never become a grade."""
     missing = {int(fact["rid"]) for fact in batch} - seen
     if missing:
-        raise IncompleteEvaluation(f"the rule engine did not process {len(missing)} of {len(batch)} "
-                          f"facts in {name} (first rid {min(missing)}); nothing was graded")
+        raise IncompleteEvaluation(
+            f"the rule engine did not process {len(missing)} of {len(batch)} facts in {name} "
+            f"(first rid {min(missing)}); nothing was graded")
 
 
 MAX_BATCH = 500

@@ -57,10 +57,11 @@ _worker_container: Container | None = None
 CHUNKS_PER_WORKER = 50
 GC_FIRST_GENERATION = 50_000
 """Allocations between young-generation collections in a regrade worker (Python's default
-is 700). Grading allocates millions of short-lived objects and almost no cycles; with the
-default, collections took about 8 % of a worker's time (measured with
-bench/scale_workers.py). Garbage stays bounded: a worker is replaced every
-CHUNKS_PER_WORKER chunks."""
+is 700). Grading allocates millions of short-lived objects and few cycles; with the
+default, collections took 10–20 % of a worker's time, with this about half of that
+(`bench/scale_workers.py` without and with `--tuned-gc`). Garbage stays bounded: the
+older generations keep their thresholds and a worker is replaced every CHUNKS_PER_WORKER
+chunks."""
 
 
 def _init_worker(settings: Settings) -> None:
