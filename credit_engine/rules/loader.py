@@ -118,27 +118,20 @@ class RulesetRegistry:
         return tuple(r.effective_from for r in self.rulesets)
 
     @cached_property
-    def _thresholds(self) -> dict[str, frozenset[int]]:
+    def _month_thresholds(self) -> dict[str | None, tuple[int, ...]]:
+        """Per record kind (None: any other kind), ascending, the month counts at which a
+        record can start or stop mattering under any loaded version."""
         kinds = {kind for r in self.rulesets for kind in r.month_thresholds_by_kind}
-        return {kind: frozenset().union(*(r.thresholds_for(kind) for r in self.rulesets))
-                for kind in kinds}
-
-    @cached_property
-    def _all_thresholds(self) -> frozenset[int]:
-        return frozenset().union(*(r.month_thresholds for r in self.rulesets))
-
-    def month_thresholds_for(self, kind: str) -> frozenset[int]:
-        """Month counts at which a record of `kind` can matter under any loaded version."""
-        return self._thresholds.get(kind, self._all_thresholds)
-
-    @cached_property
-    def _sorted_thresholds(self) -> dict[str, tuple[int, ...]]:
-        return {kind: tuple(sorted(months)) for kind, months in self._thresholds.items()}
+        table: dict[str | None, tuple[int, ...]] = {
+            kind: tuple(sorted(frozenset().union(*(r.thresholds_for(kind) for r in self.rulesets))))
+            for kind in kinds}
+        table[None] = tuple(sorted(frozenset().union(*(r.month_thresholds for r in self.rulesets))))
+        return table
 
     def sorted_month_thresholds(self, kind: str) -> tuple[int, ...]:
-        """`month_thresholds_for(kind)` in ascending order."""
-        found = self._sorted_thresholds.get(kind)
-        return found if found is not None else tuple(sorted(self._all_thresholds))
+        """Month counts at which a record of `kind` can matter under any loaded version."""
+        table = self._month_thresholds
+        return table.get(kind, table[None])
 
     @cached_property
     def new_licence_months(self) -> frozenset[int]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from credit_engine.domain.model import SubjectRef
 from credit_engine.storage.models import (
@@ -128,26 +128,21 @@ def _batches(values: Iterable[str]) -> Iterable[list[str]]:
         yield batch
 
 
-def _persons_of(session: Session, usccs: Iterable[str]) -> set[str]:
+def _role_partners(session: Session, known: InstrumentedAttribute[str],
+                   wanted: InstrumentedAttribute[str], values: Iterable[str]) -> set[str]:
+    """`wanted` of every role whose `known` column is one of `values` (persons of
+    enterprises, or enterprises of persons), in batches of IN values."""
     found: set[str] = set()
-    for batch in _batches(sorted(usccs)):
-        found.update(session.scalars(
-            select(RoleRow.person_id).where(RoleRow.uscc.in_(batch)).distinct()))
-    return found
-
-
-def _enterprises_of(session: Session, person_ids: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    for batch in _batches(sorted(person_ids)):
-        found.update(session.scalars(
-            select(RoleRow.uscc).where(RoleRow.person_id.in_(batch)).distinct()))
+    for batch in _batches(sorted(values)):
+        found.update(session.scalars(select(wanted).where(known.in_(batch)).distinct()))
     return found
 
 
 def spread(session: Session, changes: ChangeSet) -> set[SubjectRef]:
     """Every subject whose credit file contains one of the changes (the changed included)."""
-    persons = changes.person_files | _persons_of(session, changes.penalised)
-    usccs = _enterprises_of(session, persons)
+    persons = changes.person_files | _role_partners(session, RoleRow.uscc, RoleRow.person_id,
+                                                    changes.penalised)
+    usccs = _role_partners(session, RoleRow.person_id, RoleRow.uscc, persons)
     return (changes.own | {_ref("person", p) for p in persons}
             | {_ref("enterprise", u) for u in usccs})
 
