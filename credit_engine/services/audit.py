@@ -1,16 +1,18 @@
 """The hash-chained audit log.
 
 Each entry's `hash` is sha256(prev_hash + canonical JSON of at, actor, action, target and
-payload); the first entry's `prev_hash` is 64 zeros. `prev_hash` is UNIQUE, so two
-writers that read the same last entry cannot both extend the chain: the second INSERT
-fails with an IntegrityError and its whole transaction must be retried (see
-`retry_on_audit_conflict`).
+payload); the first entry's `prev_hash` is 64 zeros.
 
-On PostgreSQL writers first take a transaction-scoped advisory lock, so they queue
-instead of colliding; the UNIQUE constraint stays the guarantee. The lock is held until
-commit, so call `append_audit` as the last write of a use case: the lock is then held
-briefly and never taken before other row locks (which could deadlock with a writer doing
-the opposite).
+Appends are serialised, not raced: before reading the chain's last entry a writer takes
+the database's write lock for the rest of its transaction — on PostgreSQL a
+transaction-scoped advisory lock, on SQLite the database write lock (`BEGIN IMMEDIATE`
+when the transaction has not written yet; a transaction that has already written holds
+it). Concurrent writers therefore queue and each reads the true last entry; a read such
+as a decision never fails because another process was auditing at the same moment. The
+lock is held until commit, so call `append_audit` as the last write of a use case.
+
+`prev_hash` is UNIQUE all the same, so a writer that bypassed the lock could still not
+fork the chain; `retry_on_audit_conflict` would then run the use case again.
 
 Deleting the newest entries cannot be seen from the chain alone: keep the `head_hash`
 reported by `verify_chain` somewhere else if that matters.
@@ -101,9 +103,28 @@ def _validated_fields(actor: str, action: str, target: str, payload: Any) -> dic
     return {"actor": actor, "action": action, "target": target, "payload": payload}
 
 
+# How long an SQLite writer waits for the write lock before failing: longer than any
+# regrade chunk holds it (a chunk writes briefly at its end), well under a client's timeout.
+SQLITE_LOCK_WAIT_MS = 30_000
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the right to extend the chain until the session's transaction ends."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if not driver.in_transaction:  # type: ignore[union-attr]
+            # Nothing written yet: SQLite's driver would begin a deferred transaction at the
+            # INSERT, after the last entry was read outside it. Take the write lock first.
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Already in a transaction: it has written, so it holds SQLite's only write lock.
+
+
 def _last_hash(session: Session) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
+    lock_chain(session)
     last = session.scalar(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1))
     return last or GENESIS_HASH
 
