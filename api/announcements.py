@@ -45,6 +45,9 @@ class AnnouncementOut(Schema):
     ruleset = fields.String()
     published_on = fields.Date()
     objection_deadline = fields.Date()
+    objection_deadline_provisional = fields.Boolean(metadata={
+        "description": "true while the deadline counts days of a year without an official "
+                       "holiday schedule; recomputed (never earlier) when it is added"})
     listed_until = fields.Date(allow_none=True)
     withdrawn_on = fields.Date(allow_none=True)
     final_on = fields.Date(allow_none=True, metadata={
@@ -69,11 +72,14 @@ def _announcement_dict(row: AnnouncementRow, status: str) -> dict[str, Any]:
             "subject": {"type": row.subject_type, "id": row.subject_id},
             "old_grade": row.old_grade, "new_grade": row.new_grade, "reasons": row.reasons,
             "ruleset": row.ruleset, "published_on": row.published_on,
-            "objection_deadline": row.objection_deadline, "listed_until": row.listed_until,
+            "objection_deadline": row.objection_deadline,
+            "objection_deadline_provisional": row.objection_deadline_provisional,
+            "listed_until": row.listed_until,
             "withdrawn_on": row.withdrawn_on, "final_on": row.final_on, "status": status}
 
 
 @blp.route("/announcements", methods=["GET"])
+@blp.operation("listAnnouncements", "查询全部公告（含人员）")
 @require_scope(SCOPE)
 @blp.arguments(PagedAsOfArgs, location="query")
 @blp.response(200, AnnouncementList)
@@ -89,6 +95,7 @@ def announcements(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/announcements/<id:announcement_id>/objections", methods=["POST"])
+@blp.operation("fileObjection", "对公告提出异议")
 @require_scope(SCOPE)
 @blp.arguments(ObjectionInSchema)
 @blp.response(201, ObjectionOut)
@@ -107,6 +114,7 @@ def file_objection(data: dict[str, Any], announcement_id: int) -> dict[str, Any]
 
 
 @blp.route("/objections/<id:objection_id>/resolve", methods=["POST"])
+@blp.operation("resolveObjection", "处理异议")
 @require_scope(SCOPE)
 @blp.arguments(ResolveObjectionInSchema)
 @blp.response(200, ObjectionOut)
@@ -120,6 +128,6 @@ def resolve_objection(data: dict[str, Any], objection_id: int) -> dict[str, Any]
     def use_case(session: Session) -> dict[str, Any]:
         row = objections.resolve_objection(session, registry, objection_id, data["upheld"],
                                            data["note"], data.get("resolved_on") or today,
-                                           actor(), today)
+                                           actor(), today, calendar=get_container().calendar)
         return _objection_dict(session, row, today)
     return run_use_case(use_case)

@@ -20,11 +20,14 @@ from credit_engine.api.schemas import ProblemSchema
 from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.config import Settings
 from credit_engine.validation.context import today_var
+from credit_engine.validation.details import DETAILS_SCHEMAS
+from credit_engine.validation.json_body import MalformedBody, parse_json_body
+from credit_engine.validation.records import details_schema_name
 
 # One blueprint module per audience; each exposes `blp` (and optionally init_app(app)).
 # Modules not present in this build are skipped, so adding an audience is a file plus a name.
 BLUEPRINT_MODULES = ("health", "subjects", "records", "credit", "decisions", "announcements",
-                     "public")
+                     "public", "problem_types")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -84,8 +87,10 @@ def _register_blueprints(app: Flask, api: Api) -> None:
 def _install_request_hooks(app: Flask, settings: Settings) -> None:
     @app.before_request
     def validate_as_of_business_today() -> None:
-        # "No future dates" compares with today in the configured zone, fixed per request.
-        token: Token[date | None] = today_var.set(settings.today())
+        # One today per request, from the settings' clock: the default `as_of` of the views
+        # (runtime.business_today) and what "no future dates" validators compare with.
+        g.business_today = settings.today()
+        token: Token[date | None] = today_var.set(g.business_today)
         g.validation_today_token = token
 
     @app.before_request
@@ -93,6 +98,18 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
         if request.method in BODY_METHODS and request.content_length \
                 and not request.is_json:
             raise HttpProblem(415, "Send the body as application/json.")
+
+    @app.before_request
+    def check_json_body() -> None:
+        # Before webargs parses it: not UTF-8, not JSON or deeper than 32 levels is 400
+        # (its own parser would recurse into a RecursionError), a bad key is 422.
+        if request.method in BODY_METHODS and request.is_json:
+            data = request.get_data(cache=True)
+            if data:
+                try:
+                    parse_json_body(data)
+                except MalformedBody as error:
+                    raise HttpProblem(400, str(error)) from None
 
     @app.teardown_request
     def reset_validation_today(_error: BaseException | None) -> None:
@@ -117,6 +134,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     api.spec.components.security_scheme(
         SECURITY_SCHEME, {"type": "http", "scheme": "bearer",
                           "description": "An API key made with `credit-engine keys create`."})
+    for kind, details in DETAILS_SCHEMAS.items():  # RecordIn.details refers to these
+        api.spec.components.schema(details_schema_name(kind), schema=details)
     _install_request_hooks(app, container.settings)
     _register_blueprints(app, api)
     return app

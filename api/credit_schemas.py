@@ -1,4 +1,4 @@
-"""Response schemas of the Credit and Decisions sections (API.md)."""
+"""Response schemas of the Credit and Decisions sections (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ blp = Blueprint("decisions", __name__, url_prefix="/api/v1",
 
 
 def decision_view(decision: Decision) -> dict[str, Any]:
-    """A decision as API.md shows it."""
+    """A decision as docs/api.md shows it."""
     view: dict[str, Any] = {
         "subject": subject_to_dict(decision.subject), "context": decision.context,
         "as_of": decision.as_of.isoformat(), "grade": decision.grade,
@@ -33,6 +33,7 @@ def decision_view(decision: Decision) -> dict[str, Any]:
 
 
 @blp.route("/decisions")
+@blp.operation("getDecision", "查询联合奖惩决定")
 @require_scope("decisions:read")
 @blp.arguments(DecisionArgs, location="query")
 @blp.response(200, DecisionSchema)
@@ -47,6 +48,7 @@ def decisions(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/inspection-plan")
+@blp.operation("listInspectionPlan", "查询监督检查计划")
 @require_scope("decisions:read")
 @blp.arguments(InspectionPlanArgs, location="query")
 @blp.response(200, PlanPageSchema)

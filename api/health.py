@@ -18,6 +18,7 @@ LOG = logging.getLogger("credit_engine.api")
 
 
 @blp.route("/healthz")
+@blp.operation("checkHealth", "存活检查：进程在运行")
 @blp.response(200, HealthSchema)
 def healthz() -> dict[str, Any]:
     """The process is up."""
@@ -25,6 +26,7 @@ def healthz() -> dict[str, Any]:
 
 
 @blp.route("/readyz")
+@blp.operation("checkReadiness", "就绪检查：数据库可以访问")
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, response="DEFAULT_ERROR")
 def readyz() -> dict[str, Any]:

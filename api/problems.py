@@ -10,6 +10,7 @@ from flask import Flask, Response, json
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from credit_engine.api.problem_types import kind_for
 from credit_engine.errors import CreditEngineError, ValidationFailed
 
 PROBLEM_MIME = "application/problem+json"
@@ -31,21 +32,25 @@ class HttpProblem(Exception):
     """An HTTP-level refusal raised by the API layer itself (auth, content type, ...)."""
 
     def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None,
-                 **extra: Any) -> None:
+                 kind: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.headers = headers or {}
+        self.kind = kind  # a name in problem_types.KINDS; None: the kind of the status
         self.extra = extra
 
 
 def problem(status: int, detail: str | None = None, *, errors: dict[str, list[str]] | None = None,
             headers: dict[str, str] | None = None, title: str | None = None,
-            **extra: Any) -> Response:
-    """A problem+json response."""
+            kind: str | None = None, **extra: Any) -> Response:
+    """A problem+json response whose `type` is the URI of its kind (of `status` by default)."""
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    problem_kind = kind_for(status, kind)
+    # One title per type (RFC 9457); only the catch-all kind takes the status phrase.
+    fixed_title = problem_kind.title if problem_kind.status is not None else phrase
     body: dict[str, Any] = {
-        "type": "about:blank", "title": title or phrase, "status": status,
+        "type": problem_kind.uri, "title": title or fixed_title, "status": status,
         "detail": detail or DETAILS.get(status, phrase),
     }
     if errors is not None:
@@ -83,10 +88,11 @@ def handle_http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})
     if status == 400 and "json" in (data.get("messages") or {}):
-        return problem(400, "The request body is not valid JSON.", headers=headers)
+        return problem(400, "The request body is not valid JSON.", headers=headers,
+                       kind="malformed-request")
     if status == 422 and data:
         return problem(422, "The input is not valid.", errors=webargs_errors(data),
-                       headers=headers, title="Validation failed")
+                       headers=headers, kind="validation")
     if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
         headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
     detail = DETAILS.get(status) or error.description
@@ -98,23 +104,25 @@ def handle_credit_engine_error(error: CreditEngineError) -> Response:
     if error.status >= 500:
         return handle_unexpected(error)
     errors = _flatten(error.errors) if isinstance(error, ValidationFailed) else None
-    return problem(error.status, error.detail, errors=errors, title=error.title, **error.extra)
+    return problem(error.status, error.detail, errors=errors, kind=error.kind, **error.extra)
 
 
 def handle_http_problem(error: HttpProblem) -> Response:
-    return problem(error.status, error.detail, headers=error.headers, **error.extra)
+    return problem(error.status, error.detail, headers=error.headers, kind=error.kind,
+                   **error.extra)
 
 
 def handle_integrity_error(error: IntegrityError) -> Response:
     """A unique constraint lost to a concurrent request: the client may simply retry."""
     LOG.warning("integrity error answered as 409: %s", error.orig)
-    return problem(409, "The request conflicts with a concurrent change; retry it.")
+    return problem(409, "The request conflicts with a concurrent change; retry it.",
+                   kind="conflict")
 
 
 def handle_unexpected(error: BaseException) -> Response:
     """Anything else: logged with its traceback, answered without one."""
     LOG.error("unhandled error", exc_info=error)
-    return problem(500)
+    return problem(500, kind="internal")
 
 
 def register_error_handlers(app: Flask) -> None:

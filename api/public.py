@@ -1,6 +1,6 @@
 """The public lookup API under /public/v1/: no key, rate limited per client, cacheable.
 
-Privacy (DOMAIN.md): persons appear only on the serious-dishonesty list, masked; search
+Privacy (docs/domain.md): persons appear only on the serious-dishonesty list, masked; search
 matches enterprises only; no response or error carries a person's full name, ID number
 or opaque id.
 """
@@ -19,7 +19,6 @@ from credit_engine.api import public_format as fmt
 from credit_engine.api import public_schemas as s
 from credit_engine.api.problems import problem
 from credit_engine.api.runtime import business_today, get_container, run_use_case
-from credit_engine.domain.working_days import WorkingDayCalendar, configure_calendar
 from credit_engine.services import public_lookup
 from credit_engine.api.paging import page_bounds, paged
 
@@ -37,7 +36,7 @@ def public_limit() -> str:
 
 
 def init_public(app: Flask) -> None:
-    """Once per app: the rate limiter shared by the public API and page, and the calendar."""
+    """Once per app: the rate limiter shared by the public API and page; the calendar read."""
     if LIMITER in app.extensions:
         return
     settings = app.extensions["credit_engine.container"].settings
@@ -48,7 +47,7 @@ def init_public(app: Flask) -> None:
 
     for blueprint in (blp, pages):
         limiter.shared_limit(public_limit, scope="public")(blueprint)
-    configure_calendar(WorkingDayCalendar.from_file(settings.holidays_file))
+    _ = app.extensions["credit_engine.container"].calendar  # a bad holidays file fails now
     app.register_blueprint(pages)  # the HTML page is not part of the OpenAPI document
 
 
@@ -99,6 +98,7 @@ def announcements(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
 
 
 @blp.route("/enterprises")
+@blp.operation("searchPublicEnterprises", "公开查询企业信用")
 @blp.arguments(s.SearchArgs, location="query")
 @blp.response(200, s.EnterprisePage)
 @blp.alt_response(429, response="DEFAULT_ERROR")
@@ -109,6 +109,7 @@ def search_enterprises(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/enterprises/<string:uscc>")
+@blp.operation("getPublicEnterprise", "公开查询企业信用详情")
 @blp.arguments(s.AsOfArgs, location="query")
 @blp.response(200, s.EnterpriseDetail)
 @blp.alt_response(404, response="DEFAULT_ERROR")
@@ -119,6 +120,7 @@ def enterprise(args: dict[str, Any], uscc: str) -> dict[str, Any]:
 
 
 @blp.route("/dishonest-persons")
+@blp.operation("listDishonestPersons", "查询严重失信人员名单")
 @blp.arguments(s.PageArgs, location="query")
 @blp.response(200, s.PersonPage)
 @blp.alt_response(429, response="DEFAULT_ERROR")
@@ -129,6 +131,7 @@ def dishonest_persons(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/announcements")
+@blp.operation("listPublicAnnouncements", "查询信用公示公告")
 @blp.arguments(s.PageArgs, location="query")
 @blp.response(200, s.AnnouncementPage)
 @blp.alt_response(429, response="DEFAULT_ERROR")

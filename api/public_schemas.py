@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from credit_engine.validation.fields import IsoDate, Text
+
 MAX_PAGE = 500
 DEFAULT_PAGE = 50
+
+
+def public_as_of() -> IsoDate:
+    """`?as_of=`: the date to answer for, default today; a later date is 422 naming as_of."""
+    return IsoDate(not_future=True, load_default=None, allow_none=True,
+                   metadata={"description": "The date to answer for; default today"})
 
 
 class PageArgs(Schema):
@@ -15,19 +23,19 @@ class PageArgs(Schema):
     limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(1, MAX_PAGE),
                            metadata={"description": f"page size, at most {MAX_PAGE}"})
     cursor = fields.String(load_default=None, validate=validate.Length(max=64))
-    as_of = fields.Date(load_default=None, metadata={"description": "default: today"})
+    as_of = public_as_of()
 
 
 class SearchArgs(PageArgs):
-    q = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                      metadata={"description": "part of an enterprise name, or a USCC (prefix)"})
+    q = Text(required=True, max_length=100,  # screened: no NUL or control characters
+             metadata={"description": "part of an enterprise name, or a USCC (prefix)"})
 
 
 class AsOfArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    as_of = fields.Date(load_default=None, metadata={"description": "default: today"})
+    as_of = public_as_of()
 
 
 class PublicReason(Schema):
@@ -67,6 +75,9 @@ class PublicAnnouncement(Schema):
     ruleset = fields.String()
     published_on = fields.String()
     objection_deadline = fields.String()
+    objection_deadline_provisional = fields.Boolean(metadata={
+        "description": "true: provisional, counted without next year's official holiday "
+                       "schedule; it may move later, never earlier"})
     status = fields.String(metadata={"description": "published | under_objection | withdrawn"})
     withdrawn_on = fields.String(allow_none=True)
     listed_until = fields.String(allow_none=True)

@@ -19,6 +19,7 @@ blp = Blueprint("records", __name__, url_prefix="/api/v1",
 
 
 @blp.route("/records", methods=["POST"])
+@blp.operation("createRecord", "批量提交信用记录（全部成功或全部不存）")
 @require_scope("records:write")
 @blp.arguments(RecordBatchSchema)
 @blp.response(201, IngestResultSchema)
@@ -31,6 +32,7 @@ def post_records(batch: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/records", methods=["GET"])
+@blp.operation("listRecords", "查询主体的信用记录")
 @require_scope("records:read")
 @blp.arguments(RecordsQueryArgs, location="query")
 @blp.response(200, RecordsPageSchema)
@@ -44,6 +46,7 @@ def get_records(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/records/<id:record_id>/revoke", methods=["POST"])
+@blp.operation("revokeRecord", "撤销信用记录")
 @require_scope("records:write")
 @blp.arguments(RevokeInSchema)
 @blp.response(200, RecordOutSchema)
@@ -54,5 +57,6 @@ def revoke(data: dict[str, Any], record_id: int) -> dict[str, Any]:
     revoked_on = data.get("revoked_on") or business_today()
 
     def use_case(session: Session) -> dict[str, Any]:
-        return records.revoke_record(session, record_id, data["reason"], revoked_on, actor())
+        return records.revoke_record(session, record_id, data["reason"], revoked_on, actor(),
+                                     business_today())
     return run_use_case(use_case)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy.orm import Session
 
 from credit_engine.bootstrap import Container
@@ -27,5 +27,7 @@ def run_use_case(use_case: Callable[[Session], T]) -> T:
 
 
 def business_today() -> date:
-    """Today in the configured time zone: the default `as_of` and revocation date."""
-    return get_container().settings.today()
+    """Today in the configured time zone by the settings' clock, fixed once per request: the
+    default `as_of` and the latest date a request may compute or store anything for."""
+    fixed = g.get("business_today") if has_request_context() else None
+    return fixed if isinstance(fixed, date) else get_container().settings.today()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields, validate
+
+from credit_engine.api.problem_types import KINDS
 
 
 class UtcDateTime(fields.DateTime):
@@ -18,16 +20,42 @@ class UtcDateTime(fields.DateTime):
 
 
 class ProblemSchema(Schema):
-    """RFC 9457 problem details, as every error is answered."""
+    """RFC 9457 problem details, as every error is answered.
 
-    type = fields.String(metadata={"example": "about:blank"})
-    title = fields.String(metadata={"example": "Validation failed"})
-    status = fields.Integer(metadata={"example": 422})
-    detail = fields.String(metadata={"example": "The input is not valid."})
+    The members below are every one the service sends; RFC 9457 lets a problem type add
+    extension members, so clients must ignore members they do not know."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: true (extension members)
+
+    type = fields.String(required=True, validate=validate.OneOf([k.uri for k in KINDS.values()]),
+                         metadata={"description": "The kind of error: a URI relative to the "
+                                   "service, where GET answers what it means (see /problems).",
+                                   "example": "/problems/validation",
+                                   # names of the enum members in generated clients
+                                   "x-enum-varnames": [k.name.replace("-", "_").upper()
+                                                       for k in KINDS.values()]})
+    title = fields.String(required=True, metadata={
+        "description": "Short summary of the kind; the same for every problem of one type.",
+        "example": "Validation failed"})
+    status = fields.Integer(required=True, validate=validate.Range(400, 599),
+                            metadata={"example": 422})
+    detail = fields.String(required=True, metadata={
+        "description": "What went wrong with this request, in plain words.",
+        "example": "The input is not valid."})
     errors = fields.Dict(
         keys=fields.String(), values=fields.List(fields.String()),
-        metadata={"description": "Field path -> messages (validation failures only)",
+        metadata={"description": "Field path -> messages (type /problems/validation only)",
                   "example": {"records[0].details.fine_amount": ["Required with fine."]}})
+    external_ids = fields.List(fields.String(), metadata={
+        "description": "The external_ids already received with other content (409 from "
+                       "POST /api/v1/records only)", "example": ["PEN-2026-0042"]})
+    record_id = fields.Integer(metadata={
+        "description": "The stored record that cannot be graded (409 from credit and decision "
+                       "reads: its details are out of bounds)", "example": 42})
+    field = fields.String(metadata={
+        "description": "The one field the problem is about, when it is not a validation "
+                       "failure (e.g. details.fine_amount of that record)"})
 
 
 class SubjectSchema(Schema):

@@ -38,6 +38,7 @@ def _person_view(row: PersonRow, roles: list[RoleRow] | None = None) -> dict[str
 
 @blp.route("/enterprises/<string:uscc>")
 class Enterprise(MethodView):
+    @blp.operation("getEnterprise", "查询企业及其人员任职")
     @require_scope("records:read")
     @blp.response(200, EnterpriseWithRolesSchema)
     @blp.alt_response(404, response="DEFAULT_ERROR")
@@ -48,6 +49,7 @@ class Enterprise(MethodView):
             return _enterprise_view(row, subjects.roles_of_enterprise(session, row.uscc))
         return run_use_case(use_case)
 
+    @blp.operation("putEnterprise", "创建或更新企业")
     @require_scope("records:write")
     @blp.arguments(EnterpriseInSchema)
     @blp.response(200, EnterpriseOutSchema, description="Updated")
@@ -60,6 +62,7 @@ class Enterprise(MethodView):
 
 
 @blp.route("/persons", methods=["POST"])
+@blp.operation("registerPerson", "登记人员（按居民身份证号码）")
 @require_scope("records:write")
 @blp.arguments(PersonInSchema)
 @blp.response(200, PersonOutSchema, description="Already known: the same id")
@@ -74,6 +77,7 @@ def register_person(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
 
 
 @blp.route("/persons/<string:person_id>", methods=["GET"])
+@blp.operation("getPerson", "查询人员及其任职")
 @require_scope("records:read")
 @blp.response(200, PersonWithRolesSchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")
@@ -86,6 +90,7 @@ def get_person(person_id: str) -> dict[str, Any]:
 
 
 @blp.route("/enterprises/<string:uscc>/roles/<string:person_id>", methods=["PUT"])
+@blp.operation("putRole", "设置人员在企业中的任职")
 @require_scope("records:write")
 @blp.arguments(RoleInSchema)
 @blp.response(200, RoleOutSchema, description="Period updated (same role and from)")

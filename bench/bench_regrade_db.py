@@ -49,7 +49,8 @@ def regrade_all(url: str, registry: RulesetRegistry, as_of: date, chunk: int) ->
                 subjects = iter_subject_keys(session, after, chunk)
                 if not subjects:
                     return graded
-                regrade_subjects(session, registry, subjects, as_of, ACTOR)
+                regrade_subjects(session, registry, subjects, as_of, ACTOR,
+                                 calendar=container.calendar)
             graded += len(subjects)
             after = subjects[-1]
     finally:

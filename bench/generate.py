@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from credit_engine.config import Settings
 from credit_engine.population import DEFAULT_CHUNK, iter_population
 
 KINDS = ("persons", "enterprises", "roles", "records")
@@ -50,7 +51,8 @@ def write_population(args: argparse.Namespace) -> dict[str, int]:
     counts = dict.fromkeys(KINDS, 0)
     chunks = iter_population(args.seed, args.enterprises, args.persons,
                              records_per_enterprise=args.records_per_enterprise,
-                             start=args.start, end=args.end, chunk=args.chunk)
+                             start=args.start, end=args.end or Settings.from_env().today(),
+                             chunk=args.chunk)
     try:
         with tqdm(total=args.persons + args.enterprises, unit="subject", file=sys.stderr) as bar:
             for chunk in chunks:

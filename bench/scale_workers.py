@@ -53,7 +53,8 @@ def _work(task: tuple[str, int, int, bool]) -> tuple[float, float, float, float]
     began, times = time.perf_counter(), os.times()
     for start in range(0, len(keys), 1000):
         with container.session_factory() as session:
-            regrade_subjects(session, container.rulesets, keys[start:start + 1000], AS_OF, "bench")
+            regrade_subjects(session, container.rulesets, keys[start:start + 1000], AS_OF, "bench",
+                             calendar=container.calendar)
             session.rollback()
     after = os.times()
     gc.callbacks.remove(clock)

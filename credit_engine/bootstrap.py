@@ -6,11 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from credit_engine.config import Settings
+
+if TYPE_CHECKING:
+    from credit_engine.domain.working_days import WorkingDayCalendar
 
 
 @dataclass
@@ -35,6 +39,12 @@ class Container:
 
         return RulesetRegistry.load_dir(self.settings.rulesets_dir)
 
+    @cached_property
+    def calendar(self) -> WorkingDayCalendar:
+        """Working days: shipped schedules plus the local holidays file (read once)."""
+        from credit_engine.domain.working_days import calendar_for
+
+        return calendar_for(self.settings.holidays_file)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

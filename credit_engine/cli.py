@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from credit_engine.commands import audit, db, jobs, keys, regrade, rules, serve
+from credit_engine.commands import audit, calendar, db, jobs, keys, regrade, rules, serve
 
 
 @click.group()
@@ -14,5 +14,5 @@ def main() -> None:
 
 
 for command in (db.db, keys.keys, serve.serve, regrade.regrade, rules.rules, audit.audit,
-                jobs.jobs, jobs.scheduler):
+                jobs.jobs, jobs.scheduler, calendar.calendar):
     main.add_command(command)

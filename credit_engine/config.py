@@ -1,15 +1,30 @@
-"""Settings from the environment (see API.md, Running)."""
+"""Settings from the environment (see docs/api.md, Running)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite:///credit_engine.db"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+Clock = Callable[[], datetime]  # the current moment, timezone-aware
+
+
+def system_clock() -> datetime:
+    """The machine's clock, in UTC: the only clock production uses."""
+    return datetime.now(timezone.utc)
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    """A clock that always answers `moment` (timezone-aware): for tests and simulations."""
+    if moment.tzinfo is None:
+        raise ValueError("a fixed clock needs a timezone-aware moment")
+    return lambda: moment
 
 
 def _packaged_rulesets() -> Path:
@@ -28,6 +43,9 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024
     public_rate_limit: str = "120 per minute"
     rate_limit_storage: str = "memory://"
+    # Where "now" comes from. Deliberately not read from the environment: nothing but code
+    # (a test, a simulation) can move the production clock.
+    clock: Clock = field(default=system_clock, compare=False, repr=False)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -54,8 +72,12 @@ class Settings:
         return ZoneInfo(self.timezone)
 
     def today(self) -> date:
-        """Today in the configured time zone: the default `as_of` everywhere."""
-        return datetime.now(self.tz).date()
+        """Today in the configured time zone, by `clock`: the default `as_of` everywhere and
+        the latest date anything may be computed or stored for."""
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("Settings.clock must return a timezone-aware datetime")
+        return moment.astimezone(self.tz).date()
 
     @property
     def is_sqlite(self) -> bool:

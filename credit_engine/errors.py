@@ -10,6 +10,7 @@ class CreditEngineError(Exception):
 
     status = 500
     title = "Internal error"
+    kind = "internal"  # the API answers with the problem type /problems/<kind>
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -22,6 +23,7 @@ class ValidationFailed(CreditEngineError):
 
     status = 422
     title = "Validation failed"
+    kind = "validation"
 
     def __init__(self, errors: dict[str, Any], detail: str = "The input is not valid.") -> None:
         super().__init__(detail)
@@ -31,11 +33,13 @@ class ValidationFailed(CreditEngineError):
 class NotFound(CreditEngineError):
     status = 404
     title = "Not found"
+    kind = "not-found"
 
 
 class Conflict(CreditEngineError):
     status = 409
     title = "Conflict"
+    kind = "conflict"
 
 
 class RulesetError(CreditEngineError):

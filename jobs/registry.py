@@ -1,9 +1,9 @@
 """Every scheduled job in one place: id, schedule and function (a test pins this list).
 
 Times are wall-clock times in the configured time zone (Asia/Shanghai by default). The
-order of the night: close objection windows, a full regrade if a new ruleset takes
-effect today, the incremental regrade, then the audit-chain check over everything the
-night wrote.
+order of the night: recount provisional objection deadlines, close objection windows, a
+full regrade if a new ruleset takes effect today, the incremental regrade, then the
+audit-chain check over everything the night wrote.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ JOBS: tuple[JobSpec, ...] = (
             "regrade subjects with new, revoked or repaired records or a grade falling due"),
     JobSpec("audit_chain_verification", tasks.audit_chain_verification, 4, 0,
             "recompute the audit hash chain; error and failed run when broken"),
+    JobSpec("provisional_deadlines", tasks.provisional_deadlines, 0, 5,
+            "recount provisional objection deadlines with the current holiday schedules"),
 )
 
 

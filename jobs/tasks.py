@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -59,6 +60,9 @@ def _regrade(job: str, mode: str) -> RunReport | None:
     log.info("%s %s: run %s, %s regraded, %s changed, %s announcements, %.1f s", job, today,
              report.run_id, report.regraded, report.changed, report.announcements,
              report.duration_seconds)
+    if report.failed:  # the run completed; the next nightly run tries these subjects again
+        log.error("%s %s: run %s completed with %s failed subjects (credit-engine jobs "
+                  "failures %s)", job, today, report.run_id, report.failed, report.run_id)
     return report
 
 
@@ -77,8 +81,8 @@ def full_regrade_on_new_ruleset() -> RunReport | None:
     return _regrade("full_regrade", FULL)
 
 
-def _lifecycle(session: Session) -> dict[str, Any]:
-    closed = announcements.close_expired_objection_windows(session, _current().settings.today())
+def _lifecycle(session: Session, today: date) -> dict[str, Any]:
+    closed = announcements.close_expired_objection_windows(session, today)
     return {"closed": len(closed)}
 
 
@@ -87,7 +91,7 @@ def announcement_lifecycle() -> dict[str, Any] | None:
     return _task("announcement_lifecycle", _lifecycle)
 
 
-def _verify(session: Session) -> dict[str, Any]:
+def _verify(session: Session, _today: date) -> dict[str, Any]:
     result = verify_chain(session)
     if not result.ok:
         raise AuditChainBroken(f"audit chain broken at entry {result.first_bad_id} after "
@@ -106,10 +110,22 @@ def audit_chain_verification() -> dict[str, Any] | None:
 
 def _task(job: str, work: Any) -> dict[str, Any] | None:
     container = _current()
+    today = container.settings.today()  # one business date for the claim and the work
     try:
-        detail = run_task(container.session_factory, job, container.settings.today(), work)
+        detail = run_task(container.session_factory, job, today,
+                          lambda session: work(session, today))
     except (RunAlreadyDone, RunInProgress) as skipped:
         log.info("%s: %s", job, skipped.detail)
         return None
     log.info("%s: %s", job, detail)
     return detail
+
+
+def _recompute_deadlines(session: Session, _today: date) -> dict[str, Any]:
+    done = announcements.recompute_provisional_deadlines(session, _current().calendar)
+    return {"checked": done.checked, "moved": len(done.moved), "settled": len(done.settled)}
+
+
+def provisional_deadlines() -> dict[str, Any] | None:
+    """Recount provisional objection deadlines with the current calendar (never earlier)."""
+    return _task("provisional_deadlines", _recompute_deadlines)

@@ -11,7 +11,8 @@ tables are emptied (and id sequences restarted) before each test.
 
 Fixtures: `database_backend` ("sqlite" | "postgresql"), `database_url` (clean, at head),
 `empty_database_url` (no tables: for migration tests), `settings`, `container`
-(bootstrap(settings)), `session` (from the container's session factory).
+(bootstrap(settings)), `session` (from the container's session factory), `container_on`
+(containers on the same database whose clock stands at noon of a given day).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from datetime import time as day_time
 from pathlib import Path
 
 import pytest
@@ -31,7 +35,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool, StaticPool
 
 from credit_engine.bootstrap import Container, bootstrap
-from credit_engine.config import Settings
+from credit_engine.config import Settings, fixed_clock
 from credit_engine.storage.database import normalise_url
 from credit_engine.storage.schema import upgrade_database
 
@@ -205,3 +209,23 @@ def session(container: Container) -> Iterator[Session]:
     """A session of the container; the test commits or not as it needs."""
     with container.session_factory() as opened:
         yield opened
+
+
+def settings_on(settings: Settings, day: date) -> Settings:
+    """`settings` whose clock stands at noon of `day` in the configured time zone."""
+    return replace(settings, clock=fixed_clock(datetime.combine(day, day_time(12), settings.tz)))
+
+
+@pytest.fixture
+def container_on(settings: Settings) -> Iterator[Callable[[date], Container]]:
+    """Containers on the test database whose "today" is a given day (the settings' clock)."""
+    built: list[Container] = []
+
+    def on(day: date) -> Container:
+        built.append(bootstrap(settings_on(settings, day)))
+        return built[-1]
+
+    yield on
+    for each in built:
+        if "engine" in each.__dict__:
+            each.engine.dispose()

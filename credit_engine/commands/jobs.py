@@ -1,18 +1,20 @@
-"""`credit-engine jobs status|list|run` and `credit-engine scheduler`."""
+"""`credit-engine jobs status|failures|list|run` and `credit-engine scheduler`."""
 
 from __future__ import annotations
 
 import json
 import logging
+from datetime import timezone
 
 import click
 
 from credit_engine.commands.db import migrated_container
-from credit_engine.services.runs import RunAlreadyDone, RunInProgress, recent_runs
-from credit_engine.storage.models import JobRunRow
+from credit_engine.services.runs import DONE_STATUSES, RunAlreadyDone, RunInProgress, recent_runs
+from credit_engine.storage.models import JobRunRow, RegradeFailureRow
 
 COLUMNS = ("id", "job", "business_date", "mode", "status", "subjects", "regraded", "changed",
-           "announcements", "chunks", "duration_s", "attempts", "owner")
+           "announcements", "failed", "chunks", "duration_s", "attempts", "owner")
+EXIT_WITH_FAILURES = 3  # as `credit-engine regrade`: completed, some subjects failed
 
 
 @click.group()
@@ -22,12 +24,12 @@ def jobs() -> None:
 
 def _run_view(row: JobRunRow, totals: dict[str, int]) -> dict[str, object]:
     # A run still going shows what its done chunks add up to so far.
-    counts = totals if row.status != "succeeded" else {
+    counts = totals if row.status not in DONE_STATUSES else {
         "regraded": row.regraded, "changed": row.changed, "announcements": row.announcements}
     return {"id": row.id, "job": row.job, "business_date": row.business_date.isoformat(),
             "mode": row.mode, "status": row.status, "subjects": row.subjects_total,
             "regraded": counts["regraded"], "changed": counts["changed"],
-            "announcements": counts["announcements"],
+            "announcements": counts["announcements"], "failed": totals["failed"],
             "chunks": f"{totals['chunks_done']}/{row.chunks_total}", "duration_s": round(row.duration_seconds or 0.0, 1),
             "attempts": row.attempts, "owner": row.owner,
             "started_at": row.started_at.isoformat(),
@@ -66,6 +68,35 @@ def status(limit: int, job_id: str | None, as_json: bool) -> None:
             click.echo(f"run {view['id']} ({view['job']}): {view['error']}")
 
 
+@jobs.command()
+@click.argument("run_id", type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def failures(run_id: int, as_json: bool) -> None:
+    """The subjects run RUN_ID could not grade, and why (the next nightly run retries them)."""
+    from sqlalchemy import select
+
+    container = migrated_container()
+    try:
+        with container.session_factory() as session:
+            if session.get(JobRunRow, run_id) is None:
+                raise click.BadParameter(f"no run with id {run_id}", param_hint="RUN_ID")
+            rows = session.execute(
+                select(RegradeFailureRow.subject_type, RegradeFailureRow.subject_id,
+                       RegradeFailureRow.error, RegradeFailureRow.at)
+                .where(RegradeFailureRow.run_id == run_id).order_by(RegradeFailureRow.id)).all()
+    finally:
+        container.engine.dispose()
+    for kind, ident, error, at in rows:
+        if as_json:
+            at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite: naive UTC
+            click.echo(json.dumps({"subject": {"type": kind, "id": ident}, "error": error,
+                                   "at": at.isoformat()}, ensure_ascii=False))
+        else:
+            click.echo(f"{kind}:{ident}  {error}")
+    if not rows and not as_json:
+        click.echo(f"run {run_id}: no failed subjects")
+
+
 @jobs.command(name="list")
 def list_jobs() -> None:
     """The registered jobs and their daily times."""
@@ -100,6 +131,8 @@ def run(job_id: str) -> None:
         tasks.use_container(None)
         container.engine.dispose()
     click.echo(f"{job_id}: {result if result is not None else 'nothing to do'}")
+    if getattr(result, "failed", 0):  # a regrade run that completed with failures
+        raise SystemExit(EXIT_WITH_FAILURES)
 
 
 @click.command()

@@ -14,11 +14,13 @@ from credit_engine.errors import CreditEngineError
 from credit_engine.services.executors import make_executor, run_regrade
 from credit_engine.services.regrade_runs import DEFAULT_CHUNK_SIZE, DIRTY, FULL, ChunkOutcome, RunReport
 from credit_engine.services.runs import RunAlreadyDone, RunInProgress
+from credit_engine.validation.context import business_date_problem
 
 # Manual runs share the scheduler's claims: `--dirty` on a date the nightly job ran (or is
 # running) does nothing, and the nightly job will not repeat a manual `--dirty`.
 JOB_FOR_MODE = {FULL: "full_regrade", DIRTY: "nightly_regrade"}
 EXIT_IN_PROGRESS = 75  # EX_TEMPFAIL: try again later
+EXIT_WITH_FAILURES = 3  # the run completed, some subjects could not be graded (jobs failures)
 
 
 class Progress:
@@ -38,7 +40,8 @@ class Progress:
         click.echo(json.dumps({
             "event": "regrade.progress", "job": self.job, "business_date": str(self.business_date),
             "chunk": outcome.seq, "chunks_done": done, "chunks_total": total,
-            "subjects_done": self.subjects, "changed": outcome.counts.changed}), err=True)
+            "subjects_done": self.subjects, "changed": outcome.counts.changed,
+            "failed": outcome.counts.failed}), err=True)
 
     def _bar_update(self, done: int, total: int) -> None:
         from tqdm import tqdm
@@ -57,7 +60,9 @@ def _summary(report: RunReport) -> str:
     return (f"{report.job} {report.business_date} (run {report.run_id}, {report.mode}"
             f"{', resumed' if report.resumed else ''}): {report.regraded} regraded, "
             f"{report.changed} changed, {report.announcements} announcements, "
-            f"{report.chunks} chunks, {report.duration_seconds:.1f} s")
+            f"{report.chunks} chunks, {report.duration_seconds:.1f} s"
+            + (f"; {report.failed} failed: credit-engine jobs failures {report.run_id}"
+               if report.failed else ""))
 
 
 @click.command()
@@ -65,7 +70,8 @@ def _summary(report: RunReport) -> str:
 @click.option("--dirty", "mode", flag_value=DIRTY, default=True,
               help="Regrade only subjects that changed or whose grade is due (default).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Business date (YYYY-MM-DD); default today in the configured time zone.")
+              help="Business date (YYYY-MM-DD), not after today; default today in the "
+                   "configured time zone.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes to spread chunks over; default the number of cores.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
@@ -73,7 +79,11 @@ def _summary(report: RunReport) -> str:
 def regrade(mode: str, as_of: object, workers: int | None, chunk_size: int) -> None:
     """Regrade subjects once per business date, resumably, with a progress bar."""
     container = migrated_container()
-    business_date = as_of.date() if as_of is not None else container.settings.today()  # type: ignore[attr-defined]
+    today = container.settings.today()
+    business_date = as_of.date() if as_of is not None else today  # type: ignore[attr-defined]
+    if problem := business_date_problem(business_date, today):  # nothing graded for the future
+        container.engine.dispose()
+        raise click.BadParameter(problem, param_hint="'--as-of'")
     job = JOB_FOR_MODE[mode]
     progress = Progress(job, business_date)
     try:
@@ -91,3 +101,5 @@ def regrade(mode: str, as_of: object, workers: int | None, chunk_size: int) -> N
         progress.close()
         container.engine.dispose()
     click.echo(_summary(report))
+    if report.failed:
+        raise SystemExit(EXIT_WITH_FAILURES)

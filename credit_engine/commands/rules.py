@@ -32,7 +32,8 @@ def check(path: str) -> None:
 @click.option("--ruleset", "path", required=True, type=click.Path(dir_okay=False),
               help="The candidate ruleset file (YAML).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date to grade as of (YYYY-MM-DD); default today in the configured time zone.")
+              help="Date to grade as of (YYYY-MM-DD), not after today; default today in the "
+                   "configured time zone.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Plain-text table or one JSON document.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=500, show_default=True,
@@ -46,6 +47,7 @@ def simulate(path: str, as_of: object, output: str, chunk_size: int) -> None:
     from credit_engine.errors import CreditEngineError
     from credit_engine.services.simulation import format_report, load_candidate
     from credit_engine.services.simulation import simulate as run_simulation
+    from credit_engine.validation.context import business_date_problem
 
     try:
         candidate = load_candidate(path)
@@ -53,7 +55,11 @@ def simulate(path: str, as_of: object, output: str, chunk_size: int) -> None:
         click.echo(f"invalid: {exc.detail}", err=True)
         sys.exit(1)
     container = migrated_container()
-    day = as_of.date() if as_of is not None else container.settings.today()  # type: ignore[attr-defined]
+    today = container.settings.today()
+    day = as_of.date() if as_of is not None else today  # type: ignore[attr-defined]
+    if problem := business_date_problem(day, today):  # nothing computed for the future
+        container.engine.dispose()
+        raise click.BadParameter(problem, param_hint="'--as-of'")
     try:
         report = run_simulation(container.session_factory, container.rulesets, candidate, day,
                                 chunk_size=chunk_size)

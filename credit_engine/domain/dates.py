@@ -1,4 +1,4 @@
-"""Calendar arithmetic used by windows, bans and listings (DOMAIN.md, settled readings)."""
+"""Calendar arithmetic used by windows, bans and listings (docs/domain.md, settled readings)."""
 
 from __future__ import annotations
 

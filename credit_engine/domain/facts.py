@@ -1,18 +1,43 @@
 """Per-record facts derived in Python before any rule runs: window membership, age in
-calendar months, heaviest penalty measure, minor flag (DURABLE_RULES.md: windows and
-counts are computed before the facts go in)."""
+calendar months, heaviest penalty measure, minor flag (docs/rule-engine.md: windows and
+counts are computed before the facts go in).
+
+Nothing a client sent reaches the rule engine raw: every value taken from a record's
+details is checked here against the bounds input is held to (the same constants the
+input validation uses) and handed on as a plain bool, small int, bounded number or one
+of a fixed set of strings. A stored record outside those bounds (legacy data, a manual
+edit) is never clamped or dropped: it raises RecordOutOfBounds naming the record, before
+the engine sees anything, and its subject's grading fails.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from credit_engine.domain.dates import add_months
 from credit_engine.domain.model import Record
-from credit_engine.rules.conditions import PENALTY_MEASURES
+from credit_engine.errors import Conflict
+from credit_engine.rules.conditions import FACT_FIELDS, PENALTY_MEASURES
 
 VALIDITY_KINDS = ("certification", "insurance", "practice")
+
+MAX_FINE_AMOUNT = Decimal("10000000000")  # yuan; a fine is > 0 and at most this, in fen
+MAX_ITEMS = 10_000  # items of one inspection: checked, failed
+MAX_REFERENCE = 128  # characters of a decision, case, policy or violation number
+
+
+class RecordOutOfBounds(Conflict):
+    """A stored record's details fall outside the input bounds: its subject cannot be graded."""
+
+    title = "Record out of bounds"
+
+    def __init__(self, record: Record, field: str, reason: str) -> None:
+        super().__init__(
+            f"Record {record.id} (external id {record.external_id!r}, {record.kind}): "
+            f"details.{field} {reason}; correct or revoke the record to grade its subject.",
+            record_id=record.id, field=f"details.{field}")
 
 
 def age_months(occurred_on: date, as_of: date) -> int:
@@ -38,28 +63,76 @@ def fine_points(amount: Decimal, config: Mapping[str, Any]) -> int:
     raise ValueError("fine bands do not cover the amount")
 
 
+def fine_amount(record: Record) -> Decimal | None:
+    """The fine of a penalty in yuan, exactly (None without a fine); RecordOutOfBounds when
+    the stored amount is missing, not a number, not in (0, MAX_FINE_AMOUNT] or finer than fen."""
+    if "fine" not in _measures(record):
+        return None
+    value = record.details.get("fine_amount")
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise RecordOutOfBounds(record, "fine_amount", f"must be a number, not {value!r}")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - str() of a number always parses
+        raise RecordOutOfBounds(record, "fine_amount", f"must be a number, not {value!r}") from None
+    if not (amount.is_finite() and 0 < amount <= MAX_FINE_AMOUNT):
+        raise RecordOutOfBounds(record, "fine_amount",
+                                f"is {value!r}, outside (0, {MAX_FINE_AMOUNT}]")
+    if 100 % amount.as_integer_ratio()[1]:
+        raise RecordOutOfBounds(record, "fine_amount", f"is {value!r}, finer than whole fen")
+    return amount
+
+
+def _measures(record: Record) -> list[str]:
+    measures = record.details.get("measures")
+    if (not isinstance(measures, (list, tuple)) or not measures
+            or any(not isinstance(m, str) or m not in PENALTY_MEASURES for m in measures)):
+        raise RecordOutOfBounds(record, "measures",
+                                f"must be a non-empty list of {', '.join(PENALTY_MEASURES)}")
+    return list(measures)
+
+
+def _flag(record: Record, name: str) -> bool:
+    """A boolean detail (absent or null: false); anything else than true/false is refused."""
+    value = record.details.get(name)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise RecordOutOfBounds(record, name, f"must be true or false, not {value!r}")
+    return value
+
+
+def _violation(record: Record) -> str:
+    value = record.details.get("violation_id")
+    if value is None or value == "":
+        return f"record:{record.id}"
+    if not isinstance(value, str) or len(value) > MAX_REFERENCE or not value.isprintable():
+        raise RecordOutOfBounds(record, "violation_id",
+                                f"must be printable text of at most {MAX_REFERENCE} characters")
+    return value
+
+
 def penalty_fields(record: Record, config: Mapping[str, Any]) -> dict[str, Any]:
     """Heaviest measure (with its points), minor flag, violation key and measure flags."""
-    details = record.details
-    measures = list(details.get("measures") or ())
-    amount = Decimal(str(details.get("fine_amount") or 0))
-    points = {m: fine_points(amount, config) if m == "fine" else int(config["measure_points"][m])
-              for m in measures}
+    measures = _measures(record)
+    amount = fine_amount(record)
+    points = {m: fine_points(amount, config) if amount is not None and m == "fine"
+              else int(config["measure_points"][m]) for m in measures}
     # ties go to the measure listed later in the law's order: deterministic either way
-    heaviest = max(measures, key=lambda m: (points[m], PENALTY_MEASURES.index(m)), default="warning")
-    aggravated = bool(details.get("aggravated", False))
+    heaviest = max(measures, key=lambda m: (points[m], PENALTY_MEASURES.index(m)))
+    aggravated = _flag(record, "aggravated")
     minor_cfg = config["minor"]
-    minor = bool(measures) and set(measures) <= set(minor_cfg["measures"]) and (
-        "fine" not in measures or amount <= minor_cfg["fine_max"])
+    minor = set(measures) <= set(minor_cfg["measures"]) and (
+        amount is None or amount <= minor_cfg["fine_max"])
     fields: dict[str, Any] = {
-        "measure_points": points.get(heaviest, 0) + (config["aggravated_extra"] if aggravated else 0),
+        "measure_points": points[heaviest] + (config["aggravated_extra"] if aggravated else 0),
         "heaviest_measure": heaviest, "minor": minor, "aggravated": aggravated,
-        "serious": bool(details.get("serious", False)),
-        "violation": str(details.get("violation_id") or f"record:{record.id}"),
+        "serious": _flag(record, "serious"), "violation": _violation(record),
         **{f"has_{m}": m in measures for m in PENALTY_MEASURES},
     }
-    if "fine" in measures:
-        fields["fine_amount"] = float(amount)
+    if amount is not None:
+        # whole fen as an int: exact, and far inside what the engine's numbers hold
+        fields["fine_amount"] = int(amount) if amount == amount.to_integral_value() else float(amount)
     return fields
 
 
@@ -84,6 +157,25 @@ def window_months(record: Record, fields: Mapping[str, Any], windows: Mapping[st
     return windows.get(record.kind)
 
 
+def _detail(record: Record, name: str, default: Any) -> Any:
+    """A non-penalty detail as the fact catalogue types it; RecordOutOfBounds when it is not."""
+    value = record.details.get(name)
+    if value is None:
+        return default
+    expected = FACT_FIELDS[record.kind][name]
+    if isinstance(expected, tuple):
+        if isinstance(value, str) and value in expected:
+            return value
+        raise RecordOutOfBounds(record, name, f"must be one of {', '.join(expected)}, not {value!r}")
+    if expected is bool:
+        if isinstance(value, bool):
+            return value
+        raise RecordOutOfBounds(record, name, f"must be true or false, not {value!r}")
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ITEMS:
+        return value
+    raise RecordOutOfBounds(record, name, f"must be a whole number from 0 to {MAX_ITEMS}, not {value!r}")
+
+
 def record_fact(record: Record, as_of: date, config: Mapping[str, Any]) -> dict[str, Any]:
     """The fact asserted for one counting record (JSON-serialisable, no None values)."""
     fact: dict[str, Any] = {"rid": record.id, "kind": record.kind, "subject_type": record.subject.type,
@@ -92,12 +184,18 @@ def record_fact(record: Record, as_of: date, config: Mapping[str, Any]) -> dict[
         fact.update(penalty_fields(record, config["penalty"]))
     else:
         for name, default in _DETAIL_FIELDS.get(record.kind, {}).items():
-            value = record.details.get(name)
-            fact[name] = default if value is None else value
+            fact[name] = _detail(record, name, default)
     if record.kind in VALIDITY_KINDS:
-        valid_until = as_date(record.details.get("valid_until"))
+        valid_until = _valid_until(record)
         fact["in_window"] = valid_until is not None and valid_until >= as_of
     else:
         months = window_months(record, fact, config["windows"])
         fact["in_window"] = months is not None and fact["age_months"] < months
     return fact
+
+
+def _valid_until(record: Record) -> date | None:
+    try:
+        return as_date(record.details.get("valid_until"))
+    except ValueError:
+        raise RecordOutOfBounds(record, "valid_until", "must be a date written YYYY-MM-DD") from None

@@ -1,4 +1,4 @@
-"""Whether a credit repair of one penalty may be approved (DOMAIN.md, credit repair)."""
+"""Whether a credit repair of one penalty may be approved (docs/domain.md, credit repair)."""
 
 from __future__ import annotations
 

@@ -1,88 +1,209 @@
-"""Chinese working days: public holidays, official make-up working days, local closures.
+"""Chinese working days: statutory holidays, official yearly schedules, local additions.
 
-The official arrangement comes from `chinesecalendar` (package `chinese_calendar`): it
-publishes each year's State Council notice, including the make-up working days on
-weekends (调休), which a weekend-only or holidays-only calendar gets wrong. A year the
-library does not know yet (it raises NotImplementedError) falls back to "Monday to
-Friday" with a logged warning, once per year. Extra local closures come from a plain
-file: one ISO date per line, `#` starts a comment.
+Three layers decide whether a day is a working day (docs/working-days.md):
+
+1. Statutory public holidays, fixed by the State Council's regulation on national
+   holidays (2024 revision, in force from 2025), computed for any year with the
+   `holidays` library (its China calendar, statutory days only: no "observed" days and
+   none of its copies of yearly schedules).
+2. The official schedule of a year published by the State Council's General Office:
+   bridging days off and make-up working days (调休). Shipped as data, one YAML file a
+   year in `credit_engine/calendars/`.
+3. The local holidays file (CREDIT_ENGINE_HOLIDAYS_FILE): local closures, make-up working
+   days of years not shipped yet, and `YYYY complete` for a year whose schedule it holds.
+
+A year without a schedule counts weekends and statutory holidays only; a deadline that
+crosses such a year is *provisional*.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-import chinese_calendar
+import holidays
+import yaml
 
 from credit_engine.errors import CreditEngineError
 
-log = logging.getLogger(__name__)
-
 OBJECTION_WORKING_DAYS = 15
+SCHEDULES_PACKAGE = "credit_engine.calendars"
+
+# The names the `holidays` China calendar (in zh_CN) gives the statutory
+# days; anything else it lists (its copies of yearly schedules: "休息日（由 … 调休）",
+# extensions, anniversaries) is not statutory.
+STATUTORY_NAMES = frozenset({"元旦", "农历除夕", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"})
 
 
 class HolidaysFileError(CreditEngineError):
-    """The extra-holidays file cannot be read; names the file and the line."""
+    """The local holidays file or a shipped schedule is invalid; names the file and line."""
 
     title = "Invalid holidays file"
 
 
-def parse_extra_holidays(lines: Iterable[str], source: str = "holidays file") -> frozenset[date]:
-    """Dates from `YYYY-MM-DD` lines; blank lines and `#` comments are ignored."""
-    days: set[date] = set()
+@lru_cache(maxsize=None)
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The statutory public holidays of `year` (weekends included when they fall on one)."""
+    # The language is explicit: the library otherwise follows the process locale.
+    found = holidays.China(years=year, observed=False, categories=holidays.PUBLIC,
+                           language="zh_CN")
+    return frozenset(day for day, name in found.items()
+                     if set(name.split("; ")) & STATUTORY_NAMES)
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """One year's official schedule: bridging days off and make-up working days."""
+
+    year: int
+    days_off: frozenset[date]
+    working_days: frozenset[date]
+    source: str
+
+
+@dataclass(frozen=True)
+class LocalAdditions:
+    """What the local holidays file adds: closures, make-up working days, complete years."""
+
+    closures: frozenset[date] = frozenset()
+    working_days: frozenset[date] = frozenset()
+    complete_years: frozenset[int] = frozenset()
+
+
+def _parse_line(text: str) -> tuple[str, date | int]:
+    words = text.split()
+    if len(words) == 2 and words[1] == "complete" and words[0].isdigit() and len(words[0]) == 4:
+        return "complete", int(words[0])
+    if len(words) in (1, 2) and (len(words) == 1 or words[1] in ("off", "work")):
+        day = date.fromisoformat(words[0])  # ValueError: reported with the line
+        return (words[1] if len(words) == 2 else "off"), day
+    raise ValueError
+
+
+def parse_holidays_file(lines: Iterable[str], source: str = "holidays file") -> LocalAdditions:
+    """`YYYY-MM-DD [off]`, `YYYY-MM-DD work`, `YYYY complete` lines; `#` starts a comment."""
+    found: dict[str, set[Any]] = {"off": set(), "work": set(), "complete": set()}
     for number, line in enumerate(lines, start=1):
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
         try:
-            days.add(date.fromisoformat(text))
+            kind, value = _parse_line(text)
         except ValueError:
             raise HolidaysFileError(
-                f"{source}, line {number}: {text!r} is not a date in YYYY-MM-DD form"
-            ) from None
-    return frozenset(days)
+                f"{source}, line {number}: {text!r} is not one of `YYYY-MM-DD`, "
+                "`YYYY-MM-DD off`, `YYYY-MM-DD work` or `YYYY complete`") from None
+        other = {"off": "work", "work": "off"}.get(kind)
+        if other and value in found[other]:
+            raise HolidaysFileError(
+                f"{source}, line {number}: {value} is listed both as a day off and as a "
+                "working day")
+        found[kind].add(value)
+    return LocalAdditions(frozenset(found["off"]), frozenset(found["work"]),
+                          frozenset(found["complete"]))
 
 
-def load_extra_holidays(path: Path | None) -> frozenset[date]:
-    """The dates of the extra-holidays file at `path`; none when no file is configured."""
+def load_holidays_file(path: Path | None) -> LocalAdditions:
+    """The additions of the local holidays file at `path`; none when no file is configured."""
     if path is None:
-        return frozenset()
+        return LocalAdditions()
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise HolidaysFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return parse_extra_holidays(text.splitlines(), str(path))
+    return parse_holidays_file(text.splitlines(), str(path))
+
+
+def _dates(data: dict[str, Any], key: str, year: int, source: str) -> frozenset[date]:
+    values = data.get(key) or []
+    if not isinstance(values, list):
+        raise HolidaysFileError(f"{source}: {key} must be a list of dates")
+    days = set()
+    for value in values:
+        day = value if isinstance(value, date) else None
+        if day is None or day.year != year:
+            raise HolidaysFileError(f"{source}: {key}: {value!r} is not a date in {year}")
+        days.add(day)
+    return frozenset(days)
+
+
+def parse_schedule(text: str, source: str) -> YearSchedule:
+    """One shipped schedule file: `year`, `source` (the notice), `days_off`, `working_days`."""
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or not isinstance(data.get("year"), int):
+        raise HolidaysFileError(f"{source}: needs `year: YYYY`")
+    notice = data.get("source")
+    if not isinstance(notice, dict) or not notice.get("title") or not notice.get("date"):
+        raise HolidaysFileError(f"{source}: needs `source` with the notice's title and date")
+    year = data["year"]
+    off, work = (_dates(data, key, year, source) for key in ("days_off", "working_days"))
+    if off & work:
+        raise HolidaysFileError(f"{source}: {sorted(off & work)[0]} is both off and working")
+    number = f"{notice['number']}, " if notice.get("number") else ""
+    return YearSchedule(year, off, work, f"{notice['title']} ({number}{notice['date']})")
+
+
+@lru_cache(maxsize=1)
+def shipped_schedules() -> Mapping[int, YearSchedule]:
+    """The official schedules shipped with the package, by year."""
+    schedules: dict[int, YearSchedule] = {}
+    for entry in resources.files(SCHEDULES_PACKAGE).iterdir():
+        if entry.name.endswith(".yaml"):
+            schedule = parse_schedule(entry.read_text(encoding="utf-8"), entry.name)
+            if entry.name != f"{schedule.year}.yaml":
+                raise HolidaysFileError(f"{entry.name}: holds year {schedule.year}")
+            schedules[schedule.year] = schedule
+    return schedules
+
+
+@dataclass(frozen=True)
+class ObjectionDeadline:
+    """A deadline, provisional when the days it counts cross a year without a schedule."""
+
+    day: date
+    provisional: bool
+    unscheduled_years: tuple[int, ...] = field(default=())
 
 
 class WorkingDayCalendar:
     """Decides whether a day is a working day and counts working days forward."""
 
-    def __init__(self, extra_holidays: Iterable[date] = ()) -> None:
-        self.extra_holidays = frozenset(extra_holidays)
-        self._warned_years: set[int] = set()
+    def __init__(self, extra_holidays: Iterable[date] = (), *,
+                 local: LocalAdditions | None = None,
+                 schedules: Mapping[int, YearSchedule] | None = None) -> None:
+        local = local or LocalAdditions()
+        self.closures = local.closures | frozenset(extra_holidays)
+        self.extra_working_days = local.working_days
+        self.schedules = dict(shipped_schedules() if schedules is None else schedules)
+        self.local_complete_years = local.complete_years
 
     @classmethod
     def from_file(cls, path: Path | None) -> "WorkingDayCalendar":
-        """A calendar with the local closures listed in `path` (or none)."""
-        return cls(load_extra_holidays(path))
+        """The shipped schedules plus the additions of the local holidays file (if any)."""
+        return cls(local=load_holidays_file(path))
+
+    def has_schedule(self, year: int) -> bool:
+        """Whether the official schedule of `year` is known (shipped or marked complete)."""
+        return year in self.schedules or year in self.local_complete_years
 
     def is_working_day(self, day: date) -> bool:
-        """Official arrangement where known, else Monday to Friday; never a local closure."""
-        if day in self.extra_holidays:
+        """Local additions first, then the year's schedule, then statutory days and weekends."""
+        if day in self.closures:
             return False
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            if day.year not in self._warned_years:
-                self._warned_years.add(day.year)
-                log.warning(
-                    "chinesecalendar has no official holiday arrangement for %s; "
-                    "counting Monday to Friday as working days for that year "
-                    "(update the chinesecalendar package)", day.year)
-            return day.weekday() < 5
+        if day in self.extra_working_days:
+            return True
+        schedule = self.schedules.get(day.year)
+        if schedule is not None:
+            if day in schedule.working_days:
+                return True
+            if day in schedule.days_off:
+                return False
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (`start` itself never counts)."""
@@ -95,25 +216,19 @@ class WorkingDayCalendar:
                 found += 1
         return day
 
+    def deadline(self, published_on: date) -> ObjectionDeadline:
+        """The last day to object, and whether it is provisional."""
+        day = self.add_working_days(published_on, OBJECTION_WORKING_DAYS)
+        first = published_on + timedelta(days=1)
+        missing = tuple(y for y in range(first.year, day.year + 1) if not self.has_schedule(y))
+        return ObjectionDeadline(day, bool(missing), missing)
+
     def objection_deadline(self, published_on: date) -> date:
         """Last day to object: the 15th working day after the publication date."""
-        return self.add_working_days(published_on, OBJECTION_WORKING_DAYS)
+        return self.deadline(published_on).day
 
 
-_configured: WorkingDayCalendar | None = None
-
-
-def configure_calendar(calendar: WorkingDayCalendar | None) -> None:
-    """Set the calendar used when a caller passes none (None: rebuild from the environment)."""
-    global _configured
-    _configured = calendar
-
-
-def current_calendar() -> WorkingDayCalendar:
-    """The configured calendar, or one built from CREDIT_ENGINE_HOLIDAYS_FILE."""
-    global _configured
-    if _configured is None:
-        from credit_engine.config import Settings
-
-        _configured = WorkingDayCalendar.from_file(Settings.from_env().holidays_file)
-    return _configured
+@lru_cache(maxsize=8)
+def calendar_for(holidays_file: Path | None) -> WorkingDayCalendar:
+    """The calendar of a holidays file, read once per process (restart to re-read it)."""
+    return WorkingDayCalendar.from_file(holidays_file)

@@ -1,4 +1,4 @@
-"""The `details` of each kind of record, exactly the fields of DOMAIN.md's table."""
+"""The `details` of each kind of record, exactly the fields of docs/domain.md's table."""
 
 from __future__ import annotations
 

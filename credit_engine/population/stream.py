@@ -57,18 +57,18 @@ def period_for(records_per_enterprise: float, end: date) -> date:
 
 
 def iter_population(seed: int, enterprises: int, persons: int, *,
-                    records_per_enterprise: float = 10, start: date | None = None,
-                    end: date | None = None, chunk: int = DEFAULT_CHUNK) -> Iterator[Population]:
+                    end: date, records_per_enterprise: float = 10, start: date | None = None,
+                    chunk: int = DEFAULT_CHUNK) -> Iterator[Population]:
     """Yield the population in chunks: all persons first, then enterprises with their
     roles and records, `chunk` at a time, so memory stays bounded whatever the size.
 
-    `end` defaults to today; `start` defaults to a period sized for about
+    `end` is the last day of the history (the caller's today: this module reads no clock);
+    `start` defaults to a period sized for about
     `records_per_enterprise` records per enterprise (ignored when `start` is given).
     Deterministic for (seed, enterprises, persons, start, end, chunk); a later `end`
     (both more than four years after `start`) keeps every item and adds newer records.
     """
     _check_sizes(seed, enterprises, persons, chunk)
-    end = end or date.today()
     start = start or period_for(records_per_enterprise, end)
     if start >= end:
         raise ValueError(f"start ({start}) must be before end ({end})")

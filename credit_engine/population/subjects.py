@@ -64,7 +64,7 @@ class EnterpriseDraft:
     roles: list[RoleSpan] = field(default_factory=list)
 
     def as_api(self) -> dict:
-        """The enterprise as in API.md (uscc in the path, the rest in the body)."""
+        """The enterprise as in docs/api.md (uscc in the path, the rest in the body)."""
         return {"uscc": self.uscc, "name": self.name, "category": self.category,
                 "district": self.district.name, "licence_no": self.licence_no,
                 "licensed_on": self.licensed_on.isoformat()}
@@ -89,7 +89,7 @@ class SubjectFactory:
         self._representatives = codes.AffinePermutation(persons, seed, 5)
 
     def person(self, index: int) -> dict:
-        """Person `index` as in API.md's POST /persons body."""
+        """Person `index` as in docs/api.md's POST /persons body."""
         id_number = self.id_numbers.make(index)
         rng = rng_for(self.seed, PERSON_STREAM, index)
         return {"id_number": id_number,

@@ -1,9 +1,10 @@
 """Publishing announcements of grade changes and serious-dishonesty listings, and reading them.
 
 An announcement's date is the business date of the regrade that made it; its objection
-deadline is the 15th working day after that date (domain/working_days.py). Publishing is
-idempotent: a (subject, type, dedupe_key) UNIQUE constraint makes a second copy
-impossible, and a look-up first keeps the common case free of constraint errors.
+deadline is the 15th working day after that date (domain/working_days.py), provisional
+while it crosses a year without an official schedule. Publishing is idempotent: a
+(subject, type, dedupe_key) UNIQUE constraint makes a second copy impossible, and a
+look-up first keeps the common case free of constraint errors.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import CreditResult, SubjectRef
-from credit_engine.domain.working_days import WorkingDayCalendar, current_calendar
+from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.services.audit import append_audit
 from credit_engine.storage.models import AnnouncementRow, ObjectionRow
 
@@ -58,12 +59,12 @@ def _exists(session: Session, subject: SubjectRef, kind: str, key: str) -> bool:
 
 def publish_announcements(session: Session, subject: SubjectRef, previous_grade: str | None,
                           current: CreditResult, business_date: date, actor: str, *,
-                          calendar: WorkingDayCalendar | None = None) -> list[AnnouncementRow]:
+                          calendar: WorkingDayCalendar) -> list[AnnouncementRow]:
     """Publish what a regrade of `subject` as of `business_date` calls for; never twice.
 
     `previous_grade` is the subject's latest grade before this one (None: a first grade).
+    `calendar` counts the objection deadline: the container's, built from the settings.
     """
-    calendar = calendar or current_calendar()
     published: list[AnnouncementRow] = []
     for kind, key in _wanted(previous_grade, current, business_date):
         if _exists(session, subject, kind, key):
@@ -72,7 +73,8 @@ def publish_announcements(session: Session, subject: SubjectRef, previous_grade:
             type=kind, subject_type=subject.type, subject_id=subject.id, dedupe_key=key,
             old_grade=previous_grade, new_grade=current.grade,
             reasons=_reasons(current), ruleset=current.ruleset, published_on=business_date,
-            objection_deadline=calendar.objection_deadline(business_date),
+            objection_deadline=(deadline := calendar.deadline(business_date)).day,
+            objection_deadline_provisional=deadline.provisional,
             listed_until=current.listed_until if kind == LISTING else None, created_by=actor)
         try:
             with session.begin_nested():  # a concurrent regrade may have published it first
@@ -83,7 +85,8 @@ def publish_announcements(session: Session, subject: SubjectRef, previous_grade:
         append_audit(session, actor, "announcement.publish", f"announcement:{row.id}", {
             "type": kind, "subject": str(subject), "old_grade": row.old_grade,
             "new_grade": row.new_grade, "published_on": business_date.isoformat(),
-            "objection_deadline": row.objection_deadline.isoformat(), "ruleset": row.ruleset})
+            "objection_deadline": row.objection_deadline.isoformat(),
+            "objection_deadline_provisional": deadline.provisional, "ruleset": row.ruleset})
         published.append(row)
     return published
 
@@ -127,7 +130,7 @@ def with_status(session: Session, rows: Sequence[AnnouncementRow],
 def public_filter(as_of: date):  # type: ignore[no-untyped-def]
     """What the public may see: every enterprise announcement; a person only while listed.
 
-    DOMAIN.md, Privacy: the public sees persons only on the serious-dishonesty list, so
+    docs/domain.md, Privacy: the public sees persons only on the serious-dishonesty list, so
     a person's grade changes and ended or withdrawn listings stay out of public view.
     """
     person_listed = and_(
@@ -172,3 +175,45 @@ def close_expired_objection_windows(session: Session, today: date,
                      {"on": today.isoformat(), "count": len(rows),
                       "first_id": rows[0].id, "last_id": rows[-1].id})
     return [row.id for row in rows]
+
+
+@dataclass(frozen=True)
+class DeadlineRecompute:
+    """What a recompute of provisional deadlines did: ids moved later, ids now settled."""
+
+    checked: int
+    moved: list[int]
+    settled: list[int]
+
+
+def count_provisional_deadlines(session: Session) -> int:
+    """Announcements whose objection deadline is still provisional."""
+    return session.scalar(select(func.count()).select_from(AnnouncementRow).where(
+        AnnouncementRow.objection_deadline_provisional.is_(True))) or 0
+
+
+def recompute_provisional_deadlines(session: Session, calendar: WorkingDayCalendar,
+                                    actor: str = "scheduler") -> DeadlineRecompute:
+    """Recount every provisional deadline with `calendar`; a deadline never moves earlier.
+
+    The flag clears once every year the deadline crosses has a schedule. A window closed
+    by the lifecycle job on or before the new deadline opens again. Audited once.
+    """
+    rows = list(session.scalars(select(AnnouncementRow).where(
+        AnnouncementRow.objection_deadline_provisional.is_(True)).order_by(AnnouncementRow.id)))
+    moved, settled = [], []
+    for row in rows:
+        now = calendar.deadline(row.published_on)
+        if now.day > row.objection_deadline:
+            row.objection_deadline = now.day
+            moved.append(row.id)
+            if row.final_on is not None and row.final_on <= now.day:
+                row.final_on = None
+        if not now.provisional:
+            row.objection_deadline_provisional = False
+            settled.append(row.id)
+    if moved or settled:
+        append_audit(session, actor, "announcements.deadlines_recomputed", "announcements",
+                     {"checked": len(rows), "moved": moved[:100], "moved_count": len(moved),
+                      "settled": settled[:100], "settled_count": len(settled)})
+    return DeadlineRecompute(len(rows), moved, settled)

@@ -17,7 +17,7 @@ from credit_engine.population import Population, generate_population
 from credit_engine.services.records import ingest_records
 from credit_engine.services.subjects import put_role, register_person, upsert_enterprise
 from credit_engine.storage.models import EnterpriseRow, PersonRow, RecordRow, RoleRow
-from credit_engine.validation.context import validation_today
+from credit_engine.validation.context import require_business_date, validation_today
 from credit_engine.validation.records import MAX_BATCH, RecordBatchSchema
 from credit_engine.validation.subjects import EnterpriseInSchema, PersonInSchema, RoleInSchema
 
@@ -50,8 +50,10 @@ class _ValidItems:
 
 def load_demo(container: Container, *, seed: int = DEMO_SEED, enterprises: int = 300,
               persons: int = 400, today: date | None = None) -> DemoSummary:
-    """Load the demo population through the ingestion services; a second run adds nothing."""
-    today = today or container.settings.today()
+    """Load the demo population through the ingestion services; a second run adds nothing.
+    `today` (default the settings' today) may be earlier than today, never later."""
+    now = container.settings.today()
+    today = require_business_date(today or now, now, "today")
     population = generate_population(seed, enterprises, persons, start=DEMO_START, end=today)
     with container.transaction() as session:
         if _already_loaded(session, population):
@@ -178,7 +180,8 @@ def regrade_demo(container: Container, *, today: date | None = None, months: int
     from credit_engine.services.grading import regrade_subjects
     from credit_engine.storage.credit_files import iter_subject_keys
 
-    today = today or container.settings.today()
+    now = container.settings.today()
+    today = require_business_date(today or now, now, "today")  # no grade for the future
     first = today.replace(day=1)
     dates = [add_months(first, -n) for n in range(months, 0, -1)] + [today]
     graded = 0
@@ -189,7 +192,8 @@ def regrade_demo(container: Container, *, today: date | None = None, months: int
                 subjects = iter_subject_keys(session, after, chunk)
                 if not subjects:
                     break
-                regrade_subjects(session, container.rulesets, subjects, as_of, ACTOR)
+                regrade_subjects(session, container.rulesets, subjects, as_of, ACTOR,
+                                 calendar=container.calendar)
             graded += len(subjects)
             after = subjects[-1]
     return graded

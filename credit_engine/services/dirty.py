@@ -13,6 +13,8 @@ content spreads, and only along what files contain:
 - an enterprise's penalties -> the enterprise, its persons, and their enterprises;
 - any other enterprise record, or an edited subject -> that subject alone.
 A subject falling due needs no spreading: its next-change date already covers its file.
+Nor does a subject a regrade run could not grade (`regrade_failures`): it is graded again
+by every nightly run until it grades, and its file changed nothing in anyone else's.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from credit_engine.domain.model import SubjectRef
 from credit_engine.storage.models import (
-    EnterpriseRow, GradeRow, PersonRow, RecordRow, RepairRow, RevocationRow, RoleRow,
+    EnterpriseRow, GradeRow, PersonRow, RecordRow, RegradeFailureRow, RepairRow, RevocationRow,
+    RoleRow,
 )
 
 # Rows may commit a little after the time stamped on them; reading a few minutes back
@@ -56,6 +60,7 @@ class DirtySet:
     changed: int
     due: int
     linked: int
+    failed: int = 0  # failed in a run since the last one: tried again
 
 
 def _ref(subject_type: str, subject_id: str) -> SubjectRef:
@@ -117,6 +122,17 @@ def due_by(session: Session, as_of: date) -> set[SubjectRef]:
     return {_ref(t, i) for t, i in rows}
 
 
+def failed_since(session: Session, since: datetime) -> set[SubjectRef]:
+    """Subjects a regrade run recorded as failed at or after `since`.
+
+    Failures are recorded while a run grades, after it took its watermark: the failures
+    of the last finished run, and of any run after it, are at or after its watermark.
+    """
+    rows = session.execute(select(RegradeFailureRow.subject_type, RegradeFailureRow.subject_id)
+                           .where(RegradeFailureRow.at >= since).distinct())
+    return {_ref(t, i) for t, i in rows}
+
+
 def _batches(values: Iterable[str]) -> Iterable[list[str]]:
     batch: list[str] = []
     for value in values:
@@ -151,7 +167,45 @@ def dirty_subjects(session: Session, since: datetime, as_of: date) -> DirtySet:
     """What a nightly regrade as of `as_of` must grade, given changes from `since` on."""
     changes = changed_since(session, since)
     due = due_by(session, as_of)
+    failed = failed_since(session, since)
     spread_to = spread(session, changes)
-    everything = spread_to | due
+    everything = spread_to | due | failed
     return DirtySet(frozenset(everything), len(changes.own), len(due),
-                    len(everything - changes.own - due))
+                    len(spread_to - changes.own - due), len(failed))
+
+
+def _any(session: Session, query: Any) -> bool:
+    return session.scalar(query.limit(1)) is not None
+
+
+def file_changed_since(session: Session, subject: SubjectRef, since: datetime) -> bool:
+    """Whether anything in `subject`'s credit file changed at or after `since`: the same
+    spreading as `spread`, seen from one subject (its own records, roles and row; the
+    records and roles of its persons; the penalties of those persons' enterprises)."""
+    if subject.type == "enterprise":
+        persons = set(session.scalars(select(RoleRow.person_id).where(RoleRow.uscc == subject.id)))
+        own_records = RecordRow.enterprise_uscc == subject.id
+        own_row = select(EnterpriseRow.uscc).where(EnterpriseRow.uscc == subject.id,
+                                                  EnterpriseRow.updated_at >= since)
+    else:
+        persons = {subject.id}
+        own_records = RecordRow.person_id == subject.id
+        own_row = select(PersonRow.id).where(PersonRow.id == subject.id,
+                                             PersonRow.updated_at >= since)
+    if _any(session, own_row):
+        return True
+    penalised = _role_partners(session, RoleRow.person_id, RoleRow.uscc, persons)
+    in_file = or_(own_records, RecordRow.person_id.in_(sorted(persons)),
+                  and_(RecordRow.kind == "penalty", RecordRow.enterprise_uscc.in_(sorted(penalised))))
+    record_changes = (
+        select(RecordRow.id).where(in_file, RecordRow.received_at >= since),
+        select(RecordRow.id).join(RevocationRow, RevocationRow.record_id == RecordRow.id)
+        .where(in_file, RevocationRow.created_at >= since),
+        select(RecordRow.id).join(RepairRow, RepairRow.record_id == RecordRow.id)
+        .where(in_file, RepairRow.created_at >= since),
+    )
+    if any(_any(session, query) for query in record_changes):
+        return True
+    roles = or_(RoleRow.person_id.in_(sorted(persons)),
+                RoleRow.uscc == subject.id if subject.type == "enterprise" else false())
+    return _any(session, select(RoleRow.id).where(roles, RoleRow.updated_at >= since))

@@ -6,33 +6,48 @@ An executor takes a run id and the sequence numbers of its pending chunks and yi
 already done is skipped), so an executor only has to decide *where* chunks run:
 `SerialExecutor` here, `ProcessPoolChunkExecutor` over local processes; a distributed
 executor (docs/distributed-regrade.md) sends each (run id, seq) to a task queue.
+
+An executor never gives up on a run because of one chunk: a chunk whose worker died or
+that raised yields an outcome with `error` set, and the driver (`_drive`, the same for
+every executor) retries it, splits it and finally records its subject as failed
+(`chunk_failures.py`). Only trouble of the database itself (unreachable, locked for
+good) or a worker that cannot even start ends the run: it is recorded as failed and
+resumes when run again.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from credit_engine.bootstrap import Container, bootstrap
-from credit_engine.config import Settings
+from credit_engine.bootstrap import Container
+from credit_engine.services.chunk_failures import ChunkRetries, run_chunk
 from credit_engine.services.regrade_runs import (
-    DEFAULT_CHUNK_SIZE, HEARTBEAT_EVERY_SECONDS, ChunkOutcome, RunReport, execute_chunk,
-    pending_chunks, plan_run, run_totals,
+    DEFAULT_CHUNK_SIZE, HEARTBEAT_EVERY_SECONDS, ChunkOutcome, RunReport, pending_chunks,
+    plan_run, run_totals,
 )
 from credit_engine.services.runs import Claim, claim_run, finish_run, heartbeat, owner_id
+from credit_engine.services.worker_pool import (  # noqa: F401  (re-exported)
+    CHUNKS_PER_WORKER, GC_FIRST_GENERATION, ProcessPoolChunkExecutor, tune_collector_for_grading,
+)
 from credit_engine.storage.models import JobRunRow
+from credit_engine.validation.context import require_business_date
 
 log = logging.getLogger(__name__)
 
+COMPLETED_WITH_FAILURES = "completed_with_failures"
+
 
 class ChunkExecutor(Protocol):
-    """Runs chunks of a planned run somewhere; yields one outcome per chunk."""
+    """Runs chunks of a planned run somewhere; yields one outcome per chunk.
+
+    A chunk that did not finish (its worker died, or it raised) is an outcome with
+    `error` set, never an exception; an exception from `map` ends the run.
+    """
 
     def map(self, run_id: int, seqs: Sequence[int]) -> Iterator[ChunkOutcome]:
         """Execute the chunks `seqs` of run `run_id`."""
@@ -40,72 +55,16 @@ class ChunkExecutor(Protocol):
 
 
 class SerialExecutor:
-    """Every chunk in this process, in order."""
+    """Every chunk in this process, in order (a chunk that kills the process kills the
+    run: `make_executor` uses one worker process instead)."""
 
     def __init__(self, container: Container) -> None:
         self.container = container
 
     def map(self, run_id: int, seqs: Sequence[int]) -> Iterator[ChunkOutcome]:
         """Execute the chunks one after the other."""
-        worker = owner_id()
         for seq in seqs:
-            yield execute_chunk(self.container.session_factory, self.container.rulesets,
-                                run_id, seq, worker)
-
-
-_worker_container: Container | None = None
-CHUNKS_PER_WORKER = 50
-GC_FIRST_GENERATION = 50_000
-"""Allocations between young-generation collections in a regrade worker (Python's default
-is 700). Grading allocates millions of short-lived objects and few cycles; with the
-default, collections took 10–20 % of a worker's time, with this about half of that
-(`bench/scale_workers.py` without and with `--tuned-gc`). Garbage stays bounded: the
-older generations keep their thresholds and a worker is replaced every CHUNKS_PER_WORKER
-chunks."""
-
-
-def _init_worker(settings: Settings) -> None:
-    # Each worker builds its own engine: connections must never cross a process boundary.
-    global _worker_container
-    _worker_container = bootstrap(settings)
-    _ = _worker_container.rulesets  # load and compile once per worker, not per chunk
-    tune_collector_for_grading()
-
-
-def tune_collector_for_grading() -> None:
-    """Freeze what is loaded so far (it lives as long as the process: never scan it
-    again) and collect the young generation every GC_FIRST_GENERATION allocations."""
-    gc.freeze()
-    gc.set_threshold(GC_FIRST_GENERATION, *gc.get_threshold()[1:])
-
-
-def _run_in_worker(task: tuple[int, int]) -> ChunkOutcome:
-    assert _worker_container is not None, "the pool initializer sets the container"
-    run_id, seq = task
-    return execute_chunk(_worker_container.session_factory, _worker_container.rulesets,
-                         run_id, seq, owner_id())
-
-
-class ProcessPoolChunkExecutor:
-    """Chunks spread over `workers` local processes (spawned: no inherited connections)."""
-
-    def __init__(self, settings: Settings, workers: int) -> None:
-        if workers < 1:
-            raise ValueError(f"workers: must be at least 1, got {workers}")
-        self.settings, self.workers = settings, workers
-
-    def map(self, run_id: int, seqs: Sequence[int]) -> Iterator[ChunkOutcome]:
-        """Execute the chunks in the pool, yielding outcomes as they finish."""
-        if not seqs:
-            return
-        context = multiprocessing.get_context("spawn")
-        # Workers are replaced every CHUNKS_PER_WORKER chunks: a worker's resident memory
-        # grows with the number of distinct subjects it has loaded (memory the allocator
-        # does not hand back), and a fresh process keeps a national run's peak bounded.
-        with context.Pool(min(self.workers, len(seqs)), initializer=_init_worker,
-                          initargs=(self.settings,),
-                          maxtasksperchild=CHUNKS_PER_WORKER) as pool:
-            yield from pool.imap_unordered(_run_in_worker, [(run_id, s) for s in seqs])
+            yield run_chunk(self.container, run_id, seq)
 
 
 def default_workers() -> int:
@@ -117,12 +76,11 @@ def default_workers() -> int:
 
 
 def make_executor(container: Container, workers: int | None) -> ChunkExecutor:
-    """Serial for one worker, a process pool for more."""
+    """Watched worker processes, one or more: a chunk that kills its process (a signal,
+    a crash in the rule engine) must never take the run's own process with it."""
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError(f"workers: must be at least 1, got {workers}")
-    if workers == 1:
-        return SerialExecutor(container)
     return ProcessPoolChunkExecutor(container.settings, workers)
 
 
@@ -131,18 +89,30 @@ ProgressCallback = Callable[[ChunkOutcome, int, int], None]  # outcome, chunks d
 
 def _drive(container: Container, claim: Claim, executor: ChunkExecutor,
            progress: ProgressCallback | None) -> None:
+    """Run the pending chunks; again, halved, or recorded as failed those that did not
+    finish (chunk_failures.py), round after round until none is pending."""
     with container.session_factory() as session:
         seqs = pending_chunks(session, claim.run_id)
         run = session.get(JobRunRow, claim.run_id)
         total = run.chunks_total if run else len(seqs)
     done, last_beat = total - len(seqs), time.monotonic()
-    for outcome in executor.map(claim.run_id, seqs):
-        done += 1
-        if progress:
-            progress(outcome, done, total)
-        if time.monotonic() - last_beat > HEARTBEAT_EVERY_SECONDS:
-            heartbeat(container.session_factory, claim)
-            last_beat = time.monotonic()
+    retries = ChunkRetries(container.session_factory, claim.run_id, claim.owner)
+    while seqs:
+        again: list[int] = []
+        for outcome in executor.map(claim.run_id, seqs):
+            finished: ChunkOutcome | None = outcome
+            if outcome.error is not None:
+                more, finished = retries.after(outcome)
+                total += len(set(more) - {outcome.seq})  # a split adds one chunk
+                again += more
+            if finished is not None:
+                done += 1
+                if progress:
+                    progress(finished, done, total)
+            if time.monotonic() - last_beat > HEARTBEAT_EVERY_SECONDS:
+                heartbeat(container.session_factory, claim)
+                last_beat = time.monotonic()
+        seqs = sorted(set(again))
 
 
 def _complete(container: Container, claim: Claim, elapsed: float) -> RunReport:
@@ -151,14 +121,15 @@ def _complete(container: Container, claim: Claim, elapsed: float) -> RunReport:
         left = pending_chunks(session, claim.run_id)
     if left:
         raise RuntimeError(f"run {claim.run_id}: chunks {left[:5]} are still pending")
-    chunks_done = totals.pop("chunks_done")
-    finish_run(container.session_factory, claim, "succeeded", elapsed, None, **totals)
+    chunks_done, failed = totals.pop("chunks_done"), totals.pop("failed")
+    status = COMPLETED_WITH_FAILURES if failed else "succeeded"
+    finish_run(container.session_factory, claim, status, elapsed, None, **totals)
     with container.session_factory() as session:
         run = session.get(JobRunRow, claim.run_id)
         assert run is not None
         return RunReport(run.id, run.job, run.business_date, run.mode, claim.resumed,
                          run.subjects_total, chunks_done, run.regraded, run.changed,
-                         run.announcements, run.duration_seconds)
+                         run.announcements, run.duration_seconds, failed)
 
 
 def run_regrade(container: Container, job: str, mode: str, business_date: date,
@@ -170,6 +141,7 @@ def run_regrade(container: Container, job: str, mode: str, business_date: date,
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size: must be at least 1, got {chunk_size}")
+    require_business_date(business_date, container.settings.today())  # nothing for the future
     claim = claim_run(container.session_factory, job, business_date, mode)
     started = time.monotonic()
     try:

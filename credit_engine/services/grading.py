@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.grading import grade
 from credit_engine.domain.model import CreditResult, Decision, SubjectRef, decide
 from credit_engine.domain.serialization import result_from_dict, result_to_dict
+from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.rules import RulesetRegistry
 from credit_engine.services.audit import append_audit
+from credit_engine.services.dirty import file_changed_since, safety_margin
 from credit_engine.storage.credit_files import load_credit_files
 from credit_engine.storage.grades import grades_on, latest_letters_before
 from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow
+from credit_engine.validation.context import require_business_date
 
 
 @dataclass(frozen=True)
@@ -25,14 +31,29 @@ class RegradeCounts:
     regraded: int
     changed: int
     announcements: int = 0
+    failed: int = 0
 
     def __add__(self, other: "RegradeCounts") -> "RegradeCounts":
         return RegradeCounts(self.regraded + other.regraded, self.changed + other.changed,
-                             self.announcements + other.announcements)
+                             self.announcements + other.announcements,
+                             self.failed + other.failed)
 
 
-def _store(session: Session, existing: GradeRow | None, result: CreditResult) -> None:
-    data = result_to_dict(result)
+@dataclass(frozen=True)
+class SubjectFailure:
+    """A subject that could not be graded or stored, and why."""
+
+    subject: SubjectRef
+    error: str
+
+
+def describe_error(error: BaseException) -> str:
+    """`Type: message`, bounded, as stored with a failure."""
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _store(session: Session, existing: GradeRow | None, result: CreditResult,
+           data: dict[str, Any]) -> None:
     row = existing or GradeRow(subject_type=result.subject.type, subject_id=result.subject.id,
                                as_of=result.as_of)
     row.ruleset, row.score, row.grade = result.ruleset, result.score, result.grade
@@ -41,27 +62,77 @@ def _store(session: Session, existing: GradeRow | None, result: CreditResult) ->
         session.add(row)
 
 
+Graded = tuple[SubjectRef, CreditResult, dict[str, Any]]
+
+
+def _grade_one(file: Any, as_of: date,
+               registry: RulesetRegistry) -> tuple[CreditResult, dict[str, Any]]:
+    result = grade(file, as_of, registry)
+    return result, result_to_dict(result)
+
+
+def _grade_each(subjects: Sequence[SubjectRef], files: dict[SubjectRef, Any], as_of: date,
+                registry: RulesetRegistry, failures: list[SubjectFailure] | None) -> list[Graded]:
+    if failures is None:
+        return [(s, *_grade_one(files[s], as_of, registry)) for s in subjects]
+    graded: list[Graded] = []
+    for subject in subjects:
+        try:
+            graded.append((subject, *_grade_one(files[subject], as_of, registry)))
+        except Exception as error:  # one subject's bad data: recorded, never the chunk's end
+            failures.append(SubjectFailure(subject, describe_error(error)))
+    return graded
+
+
+def database_trouble(error: BaseException) -> bool:
+    """True when `error` is the database's, not a subject's: unreachable, locked, a
+    deadlock, a forked audit chain, a grade another executor stored first. The whole
+    transaction is worth retrying; blaming the subject would be wrong."""
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    if isinstance(error, IntegrityError):
+        text = str(error.orig).lower()
+        return "prev_hash" in text or "grades" in text
+    return False
+
+
 def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequence[SubjectRef],
-                     as_of: date, actor: str) -> RegradeCounts:
-    """Grade `subjects` as of `as_of`, store one grade per subject and date, publish changes."""
+                     as_of: date, actor: str, *, calendar: WorkingDayCalendar,
+                     failures: list[SubjectFailure] | None = None,
+                     savepoints: bool = False) -> RegradeCounts:
+    """Grade `subjects` as of `as_of`, store one grade per subject and date, publish changes.
+
+    Without `failures` the first error raises. With it, a subject whose grading fails is
+    appended there and skipped. With `savepoints` too, each subject is stored under its
+    own SAVEPOINT, so one whose storing fails is rolled back alone and appended as well
+    (slower: regrade runs use it only to isolate a chunk whose batched store failed).
+    """
     from credit_engine.services.announcements import publish_announcements
 
     subjects = list(dict.fromkeys(subjects))
     files = load_credit_files(session, subjects)
     previous = latest_letters_before(session, subjects, as_of)
     same_day = grades_on(session, subjects, as_of)
-    changed = published = 0
+    changed = published = stored = 0
     # Grade everything before the first write: on SQLite a writer holds the database lock
     # until commit, so parallel chunks only queue for their (short) writing part.
-    results = [grade(files[subject], as_of, registry) for subject in subjects]
-    for subject, result in zip(subjects, results):
+    for subject, result, data in _grade_each(subjects, files, as_of, registry, failures):
         before = previous.get(subject)
+        try:
+            with session.begin_nested() if savepoints else nullcontext():
+                _store(session, same_day.get(subject), result, data)
+                published += len(publish_announcements(session, subject, before, result,
+                                                       as_of, actor, calendar=calendar))
+        except Exception as error:
+            if not savepoints or failures is None or database_trouble(error):
+                raise
+            failures.append(SubjectFailure(subject, describe_error(error)))
+            continue
+        stored += 1
         if before is not None and before != result.grade:
             changed += 1
-        _store(session, same_day.get(subject), result)
-        published += len(publish_announcements(session, subject, before, result, as_of, actor))
     session.flush()
-    return RegradeCounts(len(subjects), changed, published)
+    return RegradeCounts(stored, changed, published, len(subjects) - stored)
 
 
 def subject_exists(session: Session, subject: SubjectRef) -> bool:
@@ -95,43 +166,37 @@ def compute_credit(session: Session, registry: RulesetRegistry, subject: Subject
 
 
 def credit_for(session: Session, registry: RulesetRegistry, subject: SubjectRef,
-               as_of: date | None = None) -> CreditResult:
-    """Without `as_of` the latest stored grade; with it, the stored one or one computed now."""
+               as_of: date, today: date) -> CreditResult:
+    """The grade as of `as_of` (never after `today`): the one a regrade stored for that date
+    when nothing in the subject's credit file changed since it was stored, else one computed
+    on the spot and not stored. Asking without a date means asking for today."""
+    require_business_date(as_of, today)
     _require_subject(session, subject)
-    if as_of is None:
-        row = session.scalars(
-            select(GradeRow).where(GradeRow.subject_type == subject.type,
-                                   GradeRow.subject_id == subject.id)
-            .order_by(GradeRow.as_of.desc()).limit(1)).first()
-        if row is None:
-            raise NotFound(f"The {subject.type} {subject.id} has no grade yet; "
-                           "ask with as_of to compute one.")
-        return result_from_dict(row.result)
     stored = grades_on(session, [subject], as_of).get(subject)
-    return result_from_dict(stored.result) if stored else compute_credit(session, registry, subject, as_of)
+    if stored is not None and not file_changed_since(
+            session, subject, stored.created_at - safety_margin()):
+        return result_from_dict(stored.result)
+    return compute_credit(session, registry, subject, as_of)
 
 
-def credit_history(session: Session, subject: SubjectRef) -> list[CreditResult]:
-    """Every stored grade of a subject, oldest first."""
+def credit_history(session: Session, subject: SubjectRef, today: date) -> list[CreditResult]:
+    """Every grade a subject has had up to `today`, oldest first (none stored for later)."""
     _require_subject(session, subject)
     rows = session.scalars(
         select(GradeRow).where(GradeRow.subject_type == subject.type,
-                               GradeRow.subject_id == subject.id).order_by(GradeRow.as_of))
+                               GradeRow.subject_id == subject.id, GradeRow.as_of <= today)
+        .order_by(GradeRow.as_of))
     return [result_from_dict(r.result) for r in rows]
 
 
 def decision_for(session: Session, registry: RulesetRegistry, subject: SubjectRef, context: str,
                  as_of: date | None, actor: str, today: date) -> Decision:
-    """Restrict, favour or neither in one context; every query is audited."""
-    _require_subject(session, subject)
-    try:
-        result = credit_for(session, registry, subject, as_of)
-    except NotFound:  # known but never graded: compute on the spot, never answer from nothing
-        result = compute_credit(session, registry, subject, as_of or today)
+    """Restrict, favour or neither in one context as of `as_of` (default `today`, never
+    later); a subject never graded is answered from a grade computed on the spot. Audited."""
+    result = credit_for(session, registry, subject, as_of or today, today)
     decision = decide(result, context)
     append_audit(session, actor, "decision.query", str(subject), {
         "context": context, "as_of": decision.as_of.isoformat(), "asked_as_of":
         as_of.isoformat() if as_of else None, "grade": decision.grade,
         "outcome": decision.outcome, "ruleset": decision.ruleset})
     return decision
-

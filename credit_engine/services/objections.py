@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import SubjectRef
+from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.errors import Conflict, NotFound, ValidationFailed
 from credit_engine.services.announcements import status_of
 from credit_engine.services.audit import append_audit
 from credit_engine.storage.models import (
     AnnouncementRow, ObjectionRow, RecordRow, RevocationRow,
 )
+from credit_engine.validation.context import business_date_problem
 
 MAX_TEXT = 4000
 # regrade_subjects(session, registry, subjects, as_of, actor); a parameter so tests can fake it.
@@ -71,8 +74,8 @@ def file_objection(session: Session, announcement_id: int, reason: Any, record_i
     _check_text(errors, "reason", reason, required=True)
     if problems := _check_record_ids(row, record_ids):
         errors["record_ids"] = problems
-    if filed_on > today:
-        errors["filed_on"] = [f"must not be after today ({today.isoformat()})"]
+    if problem := business_date_problem(filed_on, today):
+        errors["filed_on"] = [problem]
     elif filed_on < row.published_on:
         errors["filed_on"] = [f"must not be before the announcement ({row.published_on.isoformat()})"]
     if errors:
@@ -80,10 +83,15 @@ def file_objection(session: Session, announcement_id: int, reason: Any, record_i
     if row.withdrawn_on is not None and row.withdrawn_on <= filed_on:
         raise Conflict(f"Announcement {row.id} was withdrawn on {row.withdrawn_on.isoformat()}.")
     if filed_on > row.objection_deadline:
+        provisional = (" It is provisional (counted without an official holiday schedule) and "
+                       "moves later if the schedule adds days off."
+                       if row.objection_deadline_provisional else "")
         raise Conflict(f"The objection deadline of announcement {row.id} was "
                        f"{row.objection_deadline.isoformat()} (15 working days after "
                        f"{row.published_on.isoformat()}); objections filed on "
-                       f"{filed_on.isoformat()} are too late.", deadline=row.objection_deadline.isoformat())
+                       f"{filed_on.isoformat()} are too late.{provisional}",
+                       deadline=row.objection_deadline.isoformat(),
+                       deadline_provisional=row.objection_deadline_provisional)
     objection = ObjectionRow(announcement_id=row.id, reason=reason.strip(),
                              record_ids=sorted(set(record_ids)), filed_on=filed_on,
                              filed_by=actor, status="pending")
@@ -102,7 +110,7 @@ def _withdraw(session: Session, row: AnnouncementRow, on: date, note: str, actor
 
 
 def _revoke_named(session: Session, record_ids: Sequence[int], reason: str,
-                  actor: str) -> list[RecordRow]:
+                  actor: str, today: date) -> list[RecordRow]:
     """Revoke each named record as of its own date; already revoked ones stay as they are."""
     from credit_engine.services.records import revoke_record
 
@@ -113,7 +121,7 @@ def _revoke_named(session: Session, record_ids: Sequence[int], reason: str,
             raise NotFound(f"No record with id {record_id}.")
         already = session.scalar(select(RevocationRow).where(RevocationRow.record_id == record_id))
         if already is None:
-            revoke_record(session, record_id, reason, record.occurred_on, actor)
+            revoke_record(session, record_id, reason, record.occurred_on, actor, today)
         revoked.append(record)
     return revoked
 
@@ -138,28 +146,32 @@ def _withdraw_dependants(session: Session, row: AnnouncementRow, revoked: set[in
 
 
 def _uphold(session: Session, registry: Any, objection: ObjectionRow, resolved_on: date,
-            actor: str, regrade: Regrade) -> None:
+            actor: str, today: date, regrade: Regrade) -> None:
     row = _announcement(session, objection.announcement_id)
     why = f"objection {objection.id} upheld: {objection.reason}"
     if row.withdrawn_on is None:
         _withdraw(session, row, resolved_on, why, actor)
-    revoked = _revoke_named(session, objection.record_ids, why, actor)
+    revoked = _revoke_named(session, objection.record_ids, why, actor, today)
     _withdraw_dependants(session, row, {r.id for r in revoked}, resolved_on, actor)
     subjects = [SubjectRef(row.subject_type, row.subject_id)]  # type: ignore[arg-type]
     subjects += [_record_subject(r) for r in revoked]
     regrade(session, registry, subjects, resolved_on, actor)
 
 
-def _default_regrade() -> Regrade:
+def _default_regrade(calendar: WorkingDayCalendar | None) -> Regrade:
     from credit_engine.services.grading import regrade_subjects  # loads the rule engine
 
-    return regrade_subjects
+    if calendar is None:
+        raise ValueError("upholding an objection regrades: pass the calendar (or a regrade)")
+    return partial(regrade_subjects, calendar=calendar)
 
 
 def resolve_objection(session: Session, registry: Any, objection_id: int, upheld: Any,
                       note: Any, resolved_on: date, actor: str, today: date,
-                      regrade: Regrade | None = None) -> ObjectionRow:
-    """Resolve a pending objection; upheld withdraws, revokes and regrades."""
+                      regrade: Regrade | None = None,
+                      calendar: WorkingDayCalendar | None = None) -> ObjectionRow:
+    """Resolve a pending objection; upheld withdraws, revokes and regrades (with `regrade`,
+    by default the service's regrade counting deadlines with `calendar`)."""
     objection = session.get(ObjectionRow, objection_id)
     if objection is None:
         raise NotFound(f"No objection with id {objection_id}.")
@@ -167,8 +179,8 @@ def resolve_objection(session: Session, registry: Any, objection_id: int, upheld
     if not isinstance(upheld, bool):
         errors["upheld"] = ["must be true or false"]
     _check_text(errors, "note", note, required=False)
-    if resolved_on > today:
-        errors["resolved_on"] = [f"must not be after today ({today.isoformat()})"]
+    if problem := business_date_problem(resolved_on, today):
+        errors["resolved_on"] = [problem]
     elif resolved_on < objection.filed_on:
         errors["resolved_on"] = [f"must not be before the objection ({objection.filed_on.isoformat()})"]
     if errors:
@@ -182,7 +194,8 @@ def resolve_objection(session: Session, registry: Any, objection_id: int, upheld
         "announcement_id": objection.announcement_id, "upheld": upheld,
         "resolved_on": resolved_on.isoformat(), "note": objection.resolution_note})
     if upheld:
-        _uphold(session, registry, objection, resolved_on, actor, regrade or _default_regrade())
+        _uphold(session, registry, objection, resolved_on, actor, today,
+                regrade or _default_regrade(calendar))
     session.flush()
     return objection
 

@@ -1,7 +1,9 @@
 """What the public lookup shows: enterprises by name or code, the serious-dishonesty list.
 
-Everything comes from stored grades (the latest one on or before the date asked about).
-Privacy (DOMAIN.md): persons appear only on the serious-dishonesty list, with the name
+Everything comes from stored grades: the one in force on the date asked about (the latest
+stored on or before it; never one stored for a later date). The date is never after
+today: the API refuses it before it gets here.
+Privacy (docs/domain.md): persons appear only on the serious-dishonesty list, with the name
 masked after the first character and the ID number masked to its first 6 and last 4
 characters; nothing here returns a person's opaque id, full name or ID number.
 """
@@ -9,7 +11,7 @@ characters; nothing here returns a person's opaque id, full name or ID number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -19,8 +21,9 @@ from credit_engine.domain.identifiers import mask_id_number, mask_name
 from credit_engine.domain.model import SubjectRef
 from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.services.announcements import AnnouncementView, list_announcements
-from credit_engine.storage.grades import latest_grades_before
+from credit_engine.storage.grades import grades_in_force
 from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow
+from credit_engine.validation.fields import text_problem
 
 MAX_QUERY = 100
 HYGIENE_CATEGORIES = ("catering", "canteen")
@@ -50,12 +53,6 @@ class ListedPerson:
     listed_until: date
 
 
-def _grades_on_or_before(session: Session, subjects: list[SubjectRef],
-                         as_of: date) -> dict[SubjectRef, GradeRow]:
-    """The latest stored grade of each subject on or before `as_of` (one query)."""
-    return latest_grades_before(session, subjects, as_of + timedelta(days=1))
-
-
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -74,7 +71,7 @@ def search_enterprises(session: Session, q: Any, as_of: date, offset: int,
         .where(or_(EnterpriseRow.name.ilike(_like_pattern(text), escape="\\"),
                    EnterpriseRow.uscc.startswith(text.upper(), autoescape=True)))
         .order_by(EnterpriseRow.name, EnterpriseRow.uscc).offset(offset).limit(limit)))
-    grades = _grades_on_or_before(
+    grades = grades_in_force(
         session, [SubjectRef("enterprise", r.uscc) for r in rows], as_of)
     return [EnterpriseSummary(r, grades.get(SubjectRef("enterprise", r.uscc))) for r in rows]
 
@@ -109,11 +106,14 @@ def _active_measures(result: dict[str, Any], as_of: date) -> list[dict[str, Any]
 
 def enterprise_detail(session: Session, uscc: str, as_of: date) -> EnterpriseDetail:
     """An enterprise's public credit page as of `as_of` (its latest stored grade)."""
+    problem = text_problem(uscc)  # a path segment: NUL would reach PostgreSQL unchecked
+    if problem:
+        raise ValidationFailed({"uscc": [problem]})
     enterprise = session.get(EnterpriseRow, uscc.strip().upper())
     if enterprise is None:
         raise NotFound("No enterprise with this USCC is known.")
     subject = SubjectRef("enterprise", enterprise.uscc)
-    grade = _grades_on_or_before(session, [subject], as_of).get(subject)
+    grade = grades_in_force(session, [subject], as_of).get(subject)
     result = grade.result if grade else {}
     names = _person_names(session, enterprise.uscc)
     hygiene = result.get("hygiene_rating") if enterprise.category in HYGIENE_CATEGORIES else None
@@ -186,6 +186,7 @@ def public_announcements(session: Session, as_of: date, offset: int, limit: int,
             "reasons": _public_reasons({"reasons": row.reasons}, sorted(names)),
             "ruleset": row.ruleset, "published_on": row.published_on.isoformat(),
             "objection_deadline": row.objection_deadline.isoformat(),
+            "objection_deadline_provisional": row.objection_deadline_provisional,
             "status": view.status, "withdrawn_on": _iso(
                 row.withdrawn_on if view.status == "withdrawn" else None),
             "listed_until": _iso(row.listed_until),

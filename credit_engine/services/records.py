@@ -19,6 +19,7 @@ from credit_engine.services.audit import append_audit
 from credit_engine.storage.models import (
     EnterpriseRow, PersonRow, RecordRow, RepairRow, RevocationRow,
 )
+from credit_engine.validation.context import require_business_date
 
 
 def _plain(value: Any) -> Any:
@@ -210,8 +211,10 @@ def get_record(session: Session, record_id: int) -> dict[str, Any]:
 
 
 def revoke_record(session: Session, record_id: int, reason: str, revoked_on: date,
-                  actor: str) -> dict[str, Any]:
-    """Stop a record counting from `revoked_on` (a new revocation row, never an edit)."""
+                  actor: str, today: date) -> dict[str, Any]:
+    """Stop a record counting from `revoked_on`, never after `today` (a new revocation row,
+    never an edit)."""
+    require_business_date(revoked_on, today, "revoked_on")
     record = get_record(session, record_id)
     if record["revoked_on"] is not None:
         raise Conflict(f"Record {record_id} was already revoked on "

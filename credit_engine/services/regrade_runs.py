@@ -4,8 +4,11 @@ A run is planned in one transaction: the chunks (key ranges for a full run, subj
 for an incremental one) are written before any grading starts. Each chunk is then graded
 by `execute_chunk` in one transaction that also stores its announcements and marks it
 done, so a killed run resumes at the first chunk not done, and a chunk is never graded
-twice. Who executes the chunks (this process, a process pool, a distributed task queue)
-is an executor's business (`credit_engine/services/executors.py`).
+twice. A subject whose grading fails is recorded in `regrade_failures` in that same
+transaction and the chunk's other subjects are stored. Who executes the chunks (this
+process, a process pool, a distributed task queue) is an executor's business
+(`credit_engine/services/executors.py`); what happens to a chunk whose executor died is
+the run driver's (`chunk_failures.py`).
 """
 
 from __future__ import annotations
@@ -24,15 +27,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from credit_engine.domain.model import SubjectRef
 from credit_engine.services.dirty import dirty_subjects, safety_margin
-from credit_engine.services.runs import Claim, write_transaction
+from credit_engine.services.runs import DONE_STATUSES, Claim, write_transaction
 from credit_engine.storage.credit_files import iter_subject_keys
 from credit_engine.storage.models import (
-    EnterpriseRow, JobRunChunkRow, JobRunRow, PersonRow, utcnow,
+    EnterpriseRow, JobRunChunkRow, JobRunRow, PersonRow, RegradeFailureRow, utcnow,
 )
 
 if TYPE_CHECKING:
+    from credit_engine.domain.working_days import WorkingDayCalendar
     from credit_engine.rules import RulesetRegistry
-    from credit_engine.services.grading import RegradeCounts
+    from credit_engine.services.grading import RegradeCounts, SubjectFailure
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +61,17 @@ def parse_key(key: str) -> SubjectRef:
 
 @dataclass(frozen=True)
 class ChunkOutcome:
-    """What one chunk did; `skipped` when it was already done (a retry, a second worker)."""
+    """What one chunk did; `skipped` when it was already done (a retry, a second worker).
+
+    `error` says why a chunk did not finish at all (its worker died, or an error outside
+    any one subject): the run driver then retries or splits it. Nothing of it is stored.
+    """
 
     seq: int
     size: int
     counts: RegradeCounts
     skipped: bool = False
+    error: str | None = None
 
 
 # ---- planning -----------------------------------------------------------------------
@@ -97,7 +106,7 @@ def last_watermark(session: Session, business_date: date,
     """Changes-until and business date of the newest successful regrade run up to this date."""
     row = session.execute(
         select(JobRunRow.changes_until, JobRunRow.business_date)
-        .where(JobRunRow.job.in_(REGRADE_JOBS), JobRunRow.status == "succeeded",
+        .where(JobRunRow.job.in_(REGRADE_JOBS), JobRunRow.status.in_(DONE_STATUSES),
                JobRunRow.business_date <= business_date, JobRunRow.changes_until.is_not(None),
                JobRunRow.id != (exclude_run_id or 0))
         .order_by(JobRunRow.changes_until.desc()).limit(1)).first()
@@ -135,7 +144,7 @@ def plan_run(session_factory: sessionmaker[Session], registry: RulesetRegistry, 
                                    run.business_date)
             chunks = _dirty_chunks(list(dirty.subjects), chunk_size)
             detail = {"requested": mode, "changed": dirty.changed, "due": dirty.due,
-                      "linked": dirty.linked}
+                      "linked": dirty.linked, "failed_before": dirty.failed}
         total = seq = 0
         for seq, (after, upto, keys, size) in enumerate(chunks, start=1):
             session.add(JobRunChunkRow(run_id=run.id, seq=seq, after_key=after, upto_key=upto,
@@ -181,8 +190,16 @@ class _ChunkTaken(Exception):
     """Another executor marked the chunk done while this one graded it."""
 
 
-def _grade_chunk(session: Session, registry: RulesetRegistry, run_id: int, seq: int,
-                 worker: str) -> ChunkOutcome:
+def record_failures(session: Session, run_id: int, failures: Sequence[SubjectFailure]) -> None:
+    """Add the run's failed subjects to `regrade_failures` (in the caller's transaction)."""
+    for failure in failures:
+        log.warning("run %s: %s failed: %s", run_id, failure.subject, failure.error)
+        session.add(RegradeFailureRow(run_id=run_id, subject_type=failure.subject.type,
+                                      subject_id=failure.subject.id, error=failure.error))
+
+
+def _grade_chunk(session: Session, registry: RulesetRegistry, calendar: WorkingDayCalendar,
+                 run_id: int, seq: int, worker: str, savepoints: bool) -> ChunkOutcome:
     # Imported here: the grading path pulls in the rule engine, which planning never needs.
     from credit_engine.services.grading import RegradeCounts, regrade_subjects
 
@@ -193,12 +210,17 @@ def _grade_chunk(session: Session, registry: RulesetRegistry, run_id: int, seq: 
     run = session.get(JobRunRow, run_id)
     assert run is not None, "a planned chunk belongs to a run"
     subjects = chunk_subjects(session, chunk)
-    counts = regrade_subjects(session, registry, subjects, run.business_date, f"job:{run.job}")
+    failures: list[SubjectFailure] = []
+    counts = regrade_subjects(session, registry, subjects, run.business_date, f"job:{run.job}",
+                              calendar=calendar, failures=failures, savepoints=savepoints)
+    record_failures(session, run_id, failures)
     # Conditional: on SQLite the status was read outside the write lock (PostgreSQL holds
-    # the row lock), so only the first of two executors of one chunk may commit it.
+    # the row lock), so only the first of two executors of one chunk may commit it, and
+    # not after the chunk was split (chunk_failures.py) into halves graded on their own.
     marked = session.execute(
         update(JobRunChunkRow)
-        .where(JobRunChunkRow.id == chunk.id, JobRunChunkRow.status == "pending")
+        .where(JobRunChunkRow.id == chunk.id, JobRunChunkRow.status == "pending",
+               JobRunChunkRow.size == chunk.size)
         .values(status="done", done_at=utcnow(), done_by=worker, size=len(subjects),
                 regraded=counts.regraded, changed=counts.changed,
                 announcements=counts.announcements)
@@ -214,13 +236,19 @@ def _no_counts() -> RegradeCounts:
     return RegradeCounts(0, 0, 0)
 
 
+def unfinished(seq: int, error: str) -> ChunkOutcome:
+    """The outcome of a chunk that did not finish (nothing of it was stored)."""
+    return ChunkOutcome(seq, 0, _no_counts(), error=error)
+
+
 def _retryable(error: Exception) -> bool:
     text = str(getattr(error, "orig", error)).lower()
     if isinstance(error, IntegrityError):
         # Two writers extended the audit chain at once, or another executor stored this
         # chunk's grades first (the retry then finds the chunk done).
         return "prev_hash" in text or "grades" in text
-    return any(s in text for s in ("locked", "deadlock", "could not serialize", "busy"))
+    return isinstance(error, OperationalError) and any(
+        s in text for s in ("locked", "deadlock", "could not serialize", "busy"))
 
 
 def pause_after_chunk() -> None:
@@ -231,33 +259,54 @@ def pause_after_chunk() -> None:
 
 
 def execute_chunk(session_factory: sessionmaker[Session], registry: RulesetRegistry,
-                  run_id: int, seq: int, worker: str) -> ChunkOutcome:
-    """Grade one chunk, store grades and announcements and mark it done, in one transaction."""
+                  run_id: int, seq: int, worker: str, *,
+                  calendar: WorkingDayCalendar) -> ChunkOutcome:
+    """Grade one chunk, store grades, announcements and failed subjects and mark it done,
+    in one transaction.
+
+    Grades are stored in one batch. When storing the batch fails for a reason of the data
+    (not of the database), the chunk is done again with a SAVEPOINT per subject, so only
+    the subject at fault is left out and recorded as failed.
+    """
+    from credit_engine.services.grading import database_trouble, describe_error
+
+    savepoints = False
     for attempt in range(1, _RETRIES + 1):
         try:
-            with write_transaction(session_factory, lock_now=False) as session:
-                outcome = _grade_chunk(session, registry, run_id, seq, worker)
+            # SQLite: a SAVEPOINT that opens the transaction would commit it on RELEASE.
+            with write_transaction(session_factory, lock_now=savepoints) as session:
+                outcome = _grade_chunk(session, registry, calendar, run_id, seq, worker,
+                                       savepoints)
             break
         except _ChunkTaken:
             return ChunkOutcome(seq, 0, _no_counts(), skipped=True)
-        except (OperationalError, IntegrityError) as error:
-            if attempt == _RETRIES or not _retryable(error):
+        except Exception as error:
+            if _retryable(error) and attempt < _RETRIES:
+                log.info("chunk %s of run %s: retrying after %s", seq, run_id, error)
+                time.sleep(min(0.05 * 2 ** attempt, 2.0))
+            elif savepoints or database_trouble(error):
                 raise
-            log.info("chunk %s of run %s: retrying after %s", seq, run_id, error)
-            time.sleep(min(0.05 * 2 ** attempt, 2.0))
+            else:
+                log.warning("chunk %s of run %s: storing failed (%s); again subject by "
+                            "subject", seq, run_id, describe_error(error))
+                savepoints = True
     if not outcome.skipped:
         pause_after_chunk()
     return outcome
 
 
 def run_totals(session: Session, run_id: int) -> dict[str, int]:
-    """Counts summed over the run's done chunks (so a resumed run counts every chunk once)."""
+    """Counts summed over the run's done chunks (so a resumed run counts every chunk once),
+    and its failed subjects."""
     row = session.execute(select(
         func.count(), func.coalesce(func.sum(JobRunChunkRow.regraded), 0),
         func.coalesce(func.sum(JobRunChunkRow.changed), 0),
         func.coalesce(func.sum(JobRunChunkRow.announcements), 0))
         .where(JobRunChunkRow.run_id == run_id, JobRunChunkRow.status == "done")).one()
-    return {"chunks_done": row[0], "regraded": row[1], "changed": row[2], "announcements": row[3]}
+    failed = session.scalar(select(func.count()).select_from(RegradeFailureRow)
+                            .where(RegradeFailureRow.run_id == run_id))
+    return {"chunks_done": row[0], "regraded": row[1], "changed": row[2], "announcements": row[3],
+            "failed": failed or 0}
 
 
 
@@ -278,6 +327,7 @@ class RunReport:
     changed: int
     announcements: int
     duration_seconds: float
+    failed: int = 0
 
 
 HEARTBEAT_EVERY_SECONDS = 10.0

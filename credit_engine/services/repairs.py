@@ -1,4 +1,4 @@
-"""Credit repair of one penalty (DOMAIN.md, Credit repair), conditions from the ruleset."""
+"""Credit repair of one penalty (docs/domain.md, Credit repair), conditions from the ruleset."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from credit_engine.rules import RulesetRegistry
 from credit_engine.services.audit import append_audit
 from credit_engine.storage.credit_files import load_credit_files
 from credit_engine.storage.models import RecordRow, RepairRow
+from credit_engine.validation.context import require_business_date
 
 
 def _subject_file(session: Session, row: RecordRow) -> CreditFile:
@@ -24,8 +25,10 @@ def _subject_file(session: Session, row: RecordRow) -> CreditFile:
 
 
 def approve_repair(session: Session, registry: RulesetRegistry, record_id: int,
-                   approved_on: date, note: str, actor: str) -> dict[str, Any]:
-    """Record an approved repair (201) or raise Conflict with the reason (409)."""
+                   approved_on: date, note: str, actor: str, today: date) -> dict[str, Any]:
+    """Record an approved repair (201) or raise Conflict with the reason (409); a repair
+    approved after `today` is refused (422 naming approved_on)."""
+    require_business_date(approved_on, today, "approved_on")
     row = session.get(RecordRow, record_id)
     if row is None:
         raise NotFound(f"No record with id {record_id}.")

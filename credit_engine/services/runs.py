@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 # A run whose owner has not sent a heartbeat for this long is taken to be dead (another
 # machine cannot check its process id). Owners send one after every chunk.
 DEFAULT_LEASE = timedelta(minutes=15)
+# A run that finished, with or without subjects it could not grade: never run again (the
+# next nightly run retries failed subjects).
+DONE_STATUSES = ("succeeded", "completed_with_failures")
 
 
 class RunAlreadyDone(Conflict):
@@ -161,8 +164,9 @@ def claim_run(session_factory: sessionmaker[Session], job: str, business_date: d
     with write_transaction(session_factory) as session:
         row = session.scalars(select(JobRunRow).where(
             JobRunRow.job == job, JobRunRow.business_date == business_date)).one()
-        if row.status == "succeeded":
-            raise RunAlreadyDone(f"{job} for {business_date} already succeeded (run {row.id}).",
+        if row.status in DONE_STATUSES:
+            how = row.status.replace("_", " ")  # succeeded, completed with failures
+            raise RunAlreadyDone(f"{job} for {business_date} already {how} (run {row.id}).",
                                  run_id=row.id)
         if row.status == "running" and owner_alive(row.owner, row.heartbeat_at):
             raise RunInProgress(f"{job} for {business_date} is running in {row.owner} "
@@ -184,7 +188,8 @@ def heartbeat(session_factory: sessionmaker[Session], claim: Claim) -> None:
 
 def finish_run(session_factory: sessionmaker[Session], claim: Claim, status: str,
                elapsed: float, error: str | None = None, **values: Any) -> None:
-    """Mark the run succeeded or failed, adding this attempt's elapsed seconds."""
+    """Mark the run finished (a DONE_STATUSES value) or failed, adding this attempt's
+    elapsed seconds."""
     with write_transaction(session_factory) as session:
         row = session.get(JobRunRow, claim.run_id)
         assert row is not None, "a claimed run cannot disappear"  # rows are never deleted

@@ -28,16 +28,21 @@ def _by_subject(rows: Any) -> dict[SubjectRef, GradeRow]:
     return {SubjectRef(r.subject_type, r.subject_id): r for r in rows}  # type: ignore[arg-type]
 
 
-def _latest_before(subjects: Sequence[SubjectRef], before: date) -> Any:
-    """Subquery: id of each subject's latest stored grade strictly before `before`."""
+def _latest(subjects: Sequence[SubjectRef], bound: Any) -> Any:
+    """Subquery: id of each subject's latest stored grade among those matching `bound`."""
     ranked = (
         select(GradeRow.id, func.row_number().over(
             partition_by=(GradeRow.subject_type, GradeRow.subject_id),
             order_by=GradeRow.as_of.desc()).label("rank"))
-        .where(_subject_filter(subjects), GradeRow.as_of < before)
+        .where(_subject_filter(subjects), bound)
         .subquery()
     )
     return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+def _latest_before(subjects: Sequence[SubjectRef], before: date) -> Any:
+    """Subquery: id of each subject's latest stored grade strictly before `before`."""
+    return _latest(subjects, GradeRow.as_of < before)
 
 
 def latest_grades_before(session: Session, subjects: Sequence[SubjectRef],
@@ -47,6 +52,16 @@ def latest_grades_before(session: Session, subjects: Sequence[SubjectRef],
         return {}
     return _by_subject(session.scalars(
         select(GradeRow).where(GradeRow.id.in_(_latest_before(subjects, before)))))
+
+
+def grades_in_force(session: Session, subjects: Sequence[SubjectRef],
+                    on: date) -> dict[SubjectRef, GradeRow]:
+    """The grade of each subject in force on `on`: its latest stored on or before `on`, so a
+    grade stored for a later date is never taken for an earlier day's (one query)."""
+    if not subjects:
+        return {}
+    return _by_subject(session.scalars(
+        select(GradeRow).where(GradeRow.id.in_(_latest(subjects, GradeRow.as_of <= on)))))
 
 
 def latest_letters_before(session: Session, subjects: Sequence[SubjectRef],

@@ -7,9 +7,10 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer,
+    JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer,
     MetaData, String, Text, UniqueConstraint,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -201,6 +202,10 @@ class AnnouncementRow(Base):
     ruleset: Mapped[str] = mapped_column(String(64))
     published_on: Mapped[date] = mapped_column(Date, index=True)
     objection_deadline: Mapped[date] = mapped_column(Date)
+    # True while the deadline counts days of a year without an official schedule
+    # (weekends and statutory holidays only); recomputed when the schedule arrives.
+    objection_deadline_provisional: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false())
     listed_until: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_note: Mapped[str | None] = mapped_column(Text)
@@ -242,14 +247,15 @@ class JobRunRow(Base):
     __tablename__ = "job_runs"
     __table_args__ = (
         UniqueConstraint("job", "business_date", name="uq_job_runs_job_day"),
-        CheckConstraint("status IN ('running', 'succeeded', 'failed')", name="status_known"),
+        CheckConstraint("status IN ('running', 'succeeded', 'completed_with_failures', "
+                        "'failed')", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     job: Mapped[str] = mapped_column(String(64))
     business_date: Mapped[date] = mapped_column(Date)
     mode: Mapped[str] = mapped_column(String(10))  # all, dirty, task
-    status: Mapped[str] = mapped_column(String(10), default="running")
+    status: Mapped[str] = mapped_column(String(30), default="running")
     owner: Mapped[str] = mapped_column(String(200))  # host:pid of the process running it
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -294,6 +300,29 @@ class JobRunChunkRow(Base):
     announcements: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[datetime | None] = mapped_column()
     done_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class RegradeFailureRow(Base):
+    """A subject a regrade run could not grade: recorded instead of stopping the run.
+
+    Written in the transaction of the chunk that met the failure (or of the one-subject
+    chunk that a dying worker was narrowed down to), so it exists exactly once per run and
+    subject. The next incremental run grades failed subjects again.
+    """
+
+    __tablename__ = "regrade_failures"
+    __table_args__ = (
+        UniqueConstraint("run_id", "subject_type", "subject_id",
+                         name="uq_regrade_failures_run_subject"),
+        Index("ix_regrade_failures_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("job_runs.id"))
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # Incremental regrade asks "what changed since the last run?" of these columns.

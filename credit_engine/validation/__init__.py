@@ -8,8 +8,9 @@ from credit_engine.validation.context import current_today, today_var, validatio
 from credit_engine.validation.details import DETAILS_SCHEMAS, load_details
 from credit_engine.validation.errors import flatten_errors, flatten_request_errors, load_or_raise
 from credit_engine.validation.fields import (
-    BoundedList, Choice, IdNumber, IsoDate, JsonNumber, PersonId, QuarterPeriod, StrictBoolean,
-    StrictInteger, Text, Uscc, parse_iso_date, subject_problem,
+    Amount, BoundedList, Choice, IdNumber, IsoDate, JsonNumber, PersonId, QuarterPeriod,
+    ScreenedString, StrictBoolean, StrictInteger, Text, Uscc, parse_iso_date, subject_problem,
+    text_problem,
 )
 from credit_engine.validation.queries import (
     AsOfArgs, DecisionArgs, EnterpriseSearchArgs, InspectionPlanArgs, PagedAsOfArgs,
@@ -22,12 +23,14 @@ from credit_engine.validation.subjects import (
 from credit_engine.validation.paths import check_person_id, check_uscc
 
 __all__ = [
-    "AsOfArgs", "BoundedList", "Choice", "DETAILS_SCHEMAS", "DecisionArgs", "EnterpriseInSchema",
+    "Amount", "AsOfArgs", "BoundedList", "Choice", "DETAILS_SCHEMAS", "DecisionArgs", "EnterpriseInSchema",
     "EnterpriseSearchArgs", "IdNumber", "InspectionPlanArgs", "IsoDate", "JsonNumber", "MAX_BATCH",
     "ObjectionInSchema", "PagedAsOfArgs", "PaginationArgs", "PersonId", "PersonInSchema",
     "QuarterPeriod", "RecordBatchSchema", "RecordInSchema", "RecordsQueryArgs", "RegradeInSchema",
-    "RepairInSchema", "ResolveObjectionInSchema", "RevokeInSchema", "RoleInSchema", "StrictBoolean",
+    "RepairInSchema", "ResolveObjectionInSchema", "RevokeInSchema", "RoleInSchema",
+    "ScreenedString", "StrictBoolean",
     "StrictInteger", "StrictSchema", "SubjectArgs", "SubjectInSchema", "Text", "Uscc",
     "check_person_id", "check_uscc", "current_today", "flatten_errors", "flatten_request_errors", "load_details",
-    "load_or_raise", "parse_iso_date", "subject_problem", "today_var", "validation_today",
+    "load_or_raise", "parse_iso_date", "subject_problem", "text_problem", "today_var",
+    "validation_today",
 ]

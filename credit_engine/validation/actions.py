@@ -28,17 +28,33 @@ class RepairInSchema(StrictSchema):
 
     record_id = StrictInteger(required=True, validate=_ID)
     approved_on = IsoDate(required=True, not_future=True)
-    note = fields.String(load_default="", validate=validate.Length(max=_NOTE))
+    note = Text(max_length=_NOTE, allow_blank=True, strip=False, load_default="")
+
+
+def distinct_subjects(subjects: list[dict[str, Any]]) -> None:
+    """Validator: no subject twice (compared after loading, so case does not hide a repeat)."""
+    seen: set[tuple[str, str]] = set()
+    repeated: list[str] = []
+    for subject in subjects:
+        key = (subject["type"], subject["id"])
+        if key in seen and f"{key[0]}:{key[1]}" not in repeated:
+            repeated.append(f"{key[0]}:{key[1]}")
+        seen.add(key)
+    if repeated:
+        raise ValidationError(f"Must not repeat subjects: {', '.join(repeated)}.")
 
 
 class RegradeInSchema(StrictSchema):
-    """Body of POST /api/v1/regrade: either `subjects` or `all: true`, optional `as_of`."""
+    """Body of POST /api/v1/regrade: either `subjects` or `all: true`, optional `as_of`
+    (not after today)."""
 
     subjects = BoundedList(
-        fields.Nested(SubjectInSchema), min_items=1, max_items=MAX_REGRADE_SUBJECTS
+        fields.Nested(SubjectInSchema), min_items=1, max_items=MAX_REGRADE_SUBJECTS,
+        validate=distinct_subjects,
     )
     all = StrictBoolean()
-    as_of = IsoDate(allow_none=True)  # a computation date: the future is allowed
+    as_of = IsoDate(not_future=True, allow_none=True,  # nothing is stored for the future
+                    metadata={"description": "The business date to grade for; default today"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def subjects_or_all(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
@@ -68,5 +84,5 @@ class ResolveObjectionInSchema(StrictSchema):
     """Body of POST /api/v1/objections/{id}/resolve."""
 
     upheld = StrictBoolean(required=True)
-    note = fields.String(load_default="", validate=validate.Length(max=_NOTE))
+    note = Text(max_length=_NOTE, allow_blank=True, strip=False, load_default="")
     resolved_on = IsoDate(not_future=True, allow_none=True)  # default: today

@@ -1,4 +1,4 @@
-"""One details schema per record kind, exactly as DOMAIN.md's records table says."""
+"""One details schema per record kind, exactly as docs/domain.md's records table says."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from credit_engine.domain.facts import MAX_FINE_AMOUNT, MAX_ITEMS, MAX_REFERENCE
 from credit_engine.validation.base import StrictSchema, unique_items
 from credit_engine.validation.fields import (
-    Choice, IsoDate, JsonNumber, QuarterPeriod, StrictBoolean, StrictInteger, Text,
+    Amount, Choice, IsoDate, JsonNumber, QuarterPeriod, StrictBoolean, StrictInteger, Text,
 )
 
 PENALTY_MEASURES = (
@@ -27,7 +28,9 @@ INCIDENT_LEVELS = ("especially_major", "major", "relatively_large", "general")
 CERTIFICATION_SCHEMES = ("HACCP", "ISO22000", "green_food", "organic")
 PRACTICES = ("open_kitchen", "traceability")
 
-_REF = 128  # longest decision, case, policy or violation number accepted
+_REF = MAX_REFERENCE  # longest decision, case, policy or violation number accepted
+MAX_POINTS_PER_ITEM = 10  # the quantified grading scores each item out of 10
+_COUNT = validate.Range(min=0, max=MAX_ITEMS)
 
 
 class PenaltyDetails(StrictSchema):
@@ -35,12 +38,12 @@ class PenaltyDetails(StrictSchema):
     measures = fields.List(
         Choice(PENALTY_MEASURES),
         required=True,
-        validate=[validate.Length(min=1, error="Must name at least one measure."), unique_items],
+        validate=[validate.Length(min=1, max=len(PENALTY_MEASURES),
+                                  error="Must name between {min} and {max} measures."),
+                  unique_items],
     )
-    fine_amount = JsonNumber(
-        allow_none=True,
-        validate=validate.Range(min=0, min_inclusive=False, error="Must be greater than 0."),
-    )
+    fine_amount = Amount(maximum=MAX_FINE_AMOUNT, allow_none=True,
+                         metadata={"description": "Yuan, at most two decimals."})
     aggravated = StrictBoolean(load_default=False)
     serious = StrictBoolean(load_default=False)
     violation_id = Text(max_length=_REF, allow_none=True)
@@ -58,11 +61,11 @@ class PenaltyDetails(StrictSchema):
 
 class InspectionDetails(StrictSchema):
     result = Choice(INSPECTION_RESULTS, required=True)
-    key_items_failed = StrictInteger(load_default=0, validate=validate.Range(min=0))
-    general_items_failed = StrictInteger(load_default=0, validate=validate.Range(min=0))
+    key_items_failed = StrictInteger(load_default=0, validate=_COUNT)
+    general_items_failed = StrictInteger(load_default=0, validate=_COUNT)
     refused = StrictBoolean(load_default=False)
-    items_checked = StrictInteger(allow_none=True, validate=validate.Range(min=1))
-    points_total = JsonNumber(allow_none=True, validate=validate.Range(min=0))
+    items_checked = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=MAX_ITEMS))
+    points_total = JsonNumber(minimum=0, maximum=MAX_POINTS_PER_ITEM * MAX_ITEMS, allow_none=True)
 
     @validates_schema
     def quantified_fields_go_together(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -8,21 +8,29 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from credit_engine.domain.model import CONTEXTS
 from credit_engine.validation.base import StrictSchema
-from credit_engine.validation.fields import Choice, IsoDate, Text, subject_problem
+from credit_engine.validation.fields import Choice, IsoDate, ScreenedString, Text, subject_problem
 from credit_engine.validation.subjects import SUBJECT_TYPES
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 
-class Cursor(fields.String):
+MAX_CURSOR = 512
+
+
+class Cursor(ScreenedString):
     """An opaque page cursor; an empty `?cursor=` means the first page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # checked below, since an empty cursor loads as None; declared for OpenAPI
+        metadata = {"maxLength": MAX_CURSOR, **(kwargs.pop("metadata", None) or {})}
+        super().__init__(max_length=None, metadata=metadata, **kwargs)
 
     def _deserialize(  # type: ignore[override]
         self, value: Any, attr: str | None, data: Any, **kwargs: Any
     ) -> str | None:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if len(text) > 512:
+        if len(text) > MAX_CURSOR:
             raise ValidationError("Not a valid cursor.")
         return text or None
 
@@ -38,23 +46,29 @@ class PaginationArgs(StrictSchema):
     cursor = Cursor(allow_none=True, metadata={"description": "next_cursor of the previous page."})
 
 
-class AsOfArgs(StrictSchema):
-    """`?as_of=YYYY-MM-DD`: a computation date, past or future."""
+def as_of_field() -> IsoDate:
+    """`as_of`: the date a time-dependent read answers for; default today, never later."""
+    return IsoDate(not_future=True, allow_none=True,
+                   metadata={"description": "The date to answer for; default today"})
 
-    as_of = IsoDate(allow_none=True)
+
+class AsOfArgs(StrictSchema):
+    """`?as_of=YYYY-MM-DD`: a computation date, not after today (default today)."""
+
+    as_of = as_of_field()
 
 
 class PagedAsOfArgs(PaginationArgs):
     """A paginated time-dependent list, e.g. the public announcements."""
 
-    as_of = IsoDate(allow_none=True)
+    as_of = as_of_field()
 
 
 class SubjectArgs(StrictSchema):
     """`?subject_type=&subject_id=`, the id checked against the type."""
 
     subject_type = Choice(SUBJECT_TYPES, required=True)
-    subject_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    subject_id = ScreenedString(required=True, max_length=32, min_length=1)
 
     @validates_schema
     def id_fits_type(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -80,14 +94,21 @@ class DecisionArgs(SubjectArgs):
     """GET /api/v1/decisions."""
 
     context = Choice(CONTEXTS, required=True)
-    as_of = IsoDate(allow_none=True)
+    as_of = as_of_field()
 
 
 class InspectionPlanArgs(PaginationArgs):
     """GET /api/v1/inspection-plan."""
 
-    as_of = IsoDate(allow_none=True)
+    as_of = as_of_field()
     district = Text(max_length=100, allow_none=True)
+
+    @validates_schema
+    def cursor_is_a_plan_position(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """The plan pages by USCC: its cursor is the last USCC of the previous page."""
+        cursor = data.get("cursor")
+        if cursor and subject_problem("enterprise", cursor):
+            raise ValidationError("Not a valid cursor.", "cursor")
 
 
 class EnterpriseSearchArgs(PaginationArgs):

@@ -17,6 +17,11 @@ from credit_engine.validation.subjects import SubjectInSchema
 MAX_BATCH = 1000
 
 
+def details_schema_name(kind: str) -> str:
+    """The OpenAPI component that documents the details of `kind` (PenaltyDetails, ...)."""
+    return DETAILS_SCHEMAS[kind].__name__
+
+
 class DetailsField(fields.Dict):
     """The `details` object, validated by the schema of the record's `kind`."""
 
@@ -38,7 +43,9 @@ class RecordInSchema(StrictSchema):
     occurred_on = IsoDate(required=True, not_future=True)
     details = DetailsField(
         required=True,
-        metadata={"description": "Per kind, as in DOMAIN.md; unknown fields are rejected."},
+        metadata={"description": "Per kind, as in docs/domain.md; unknown fields are rejected.",
+                  "oneOf": [{"$ref": f"#/components/schemas/{details_schema_name(kind)}"}
+                            for kind in DETAILS_SCHEMAS]},
     )
 
     @pre_load

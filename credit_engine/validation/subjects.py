@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, post_load, validates_schema
 
 from credit_engine.domain.model import CATEGORIES, ROLE_KINDS
 from credit_engine.validation.base import StrictSchema
-from credit_engine.validation.fields import Choice, IdNumber, IsoDate, Text, subject_problem
+from credit_engine.validation.fields import (
+    Choice, IdNumber, IsoDate, ScreenedString, Text, subject_problem,
+)
 
 SUBJECT_TYPES = ("enterprise", "person")
 
@@ -50,7 +52,7 @@ class SubjectInSchema(StrictSchema):
     """A subject reference {type, id}: a USCC for an enterprise, an opaque id for a person."""
 
     type = Choice(SUBJECT_TYPES, required=True)
-    id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    id = ScreenedString(required=True, max_length=32, min_length=1)
 
     @validates_schema
     def id_fits_type(self, data: dict[str, Any], **kwargs: Any) -> None:

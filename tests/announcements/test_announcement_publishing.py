@@ -1,4 +1,4 @@
-"""Announcements: one per grade change and per new listing, never twice (DOMAIN.md)."""
+"""Announcements: one per grade change and per new listing, never twice (docs/domain.md)."""
 
 from datetime import date
 

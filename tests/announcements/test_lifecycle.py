@@ -1,5 +1,5 @@
 """The lifecycle job: an announcement becomes final once its objection deadline has passed
-with no objection pending (DOMAIN.md, Announcements and objections)."""
+with no objection pending (docs/domain.md, Announcements and objections)."""
 
 from datetime import date
 

@@ -1,6 +1,6 @@
 """End to end through the real grading: a wrong penalty, its announcement, an upheld objection.
 
-Expected grades by hand from DOMAIN.md: a compliant inspection within 24 months and nothing
+Expected grades by hand from docs/domain.md: a compliant inspection within 24 months and nothing
 else scores 100, grade A; a `licence_revocation` penalty within 24 months overrides to D.
 """
 
@@ -22,7 +22,8 @@ def regrade(container):
     from credit_engine.services.grading import regrade_subjects
 
     def run(session, as_of):
-        return regrade_subjects(session, container.rulesets, [SHOP], as_of, "test")
+        return regrade_subjects(session, container.rulesets, [SHOP], as_of, "test",
+                                calendar=container.calendar)
     return run
 
 
@@ -70,7 +71,7 @@ def test_upheld_objection_restores_the_earlier_grade_and_publishes_the_withdrawa
     objection = file_objection(session, announced.id, "处罚决定已被行政复议撤销", [penalised],
                                date(2026, 3, 10), "objector", TODAY)
     resolve_objection(session, container.rulesets, objection.id, True, "复议撤销",
-                      date(2026, 3, 12), "office", TODAY)
+                      date(2026, 3, 12), "office", TODAY, calendar=container.calendar)
     assert announced.withdrawn_on == date(2026, 3, 12)
     assert grade_on(session, date(2026, 3, 12)) == "A"
     assert grade_on(session, date(2026, 3, 5)) == "D"  # the past stays reproducible

@@ -1,4 +1,4 @@
-"""Runs one worked example of DOMAIN.md over HTTP: subjects, roles and records are posted,
+"""Runs one worked example of docs/domain.md over HTTP: subjects, roles and records are posted,
 then credit and decisions are asked as of dates and compared with hand-computed values.
 
 Records are named by short keys in the table; the harness maps keys to the ids the service

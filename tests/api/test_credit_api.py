@@ -1,6 +1,6 @@
 """Credit, history, regrade, decisions, inspection plan and repairs over HTTP.
 
-Expectations are worked by hand from DOMAIN.md's default ruleset."""
+Expectations are worked by hand from docs/domain.md's default ruleset."""
 
 from __future__ import annotations
 
@@ -67,18 +67,23 @@ def test_credit_as_of_a_date_is_computed_with_reasons_and_hygiene_rating(
     assert "HON-PRIORITY" not in codes
 
 
-def test_credit_without_as_of_is_404_until_a_regrade_stores_one(
-        client: FlaskClient, officer: Headers, admin: Headers, good_caterer: dict[str, Any]) -> None:
+def test_credit_without_as_of_is_todays_even_after_a_regrade_for_an_earlier_date(
+        client: FlaskClient, officer: Headers, admin: Headers, container: Any,
+        good_caterer: dict[str, Any]) -> None:
     url = f"/api/v1/enterprises/{good_caterer['uscc']}/credit"
-    assert problem_of(client.get(url, headers=officer))["status"] == 404
+    today = container.settings.today().isoformat()
+    computed = client.get(url, headers=officer).get_json()
+    assert computed["as_of"] == today
+    assert computed == client.get(f"{url}?as_of={today}", headers=officer).get_json()
 
     response = client.post("/api/v1/regrade", headers=admin, json={
         "subjects": [{"type": "enterprise", "id": good_caterer["uscc"]}], "as_of": "2026-11-01"})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["regraded"] == 1
 
-    stored = client.get(url, headers=officer).get_json()
+    stored = client.get(f"{url}?as_of=2026-11-01", headers=officer).get_json()
     assert (stored["grade"], stored["as_of"], stored["score"]) == ("A", "2026-11-01", 96)
+    assert client.get(url, headers=officer).get_json()["as_of"] == today
     history = client.get(url + "/history", headers=officer).get_json()["items"]
     assert [(h["as_of"], h["grade"]) for h in history] == [("2026-11-01", "A")]
 
@@ -218,6 +223,16 @@ def test_inspection_plan_lists_graded_enterprises_with_frequency_and_canteen_fla
     assert item["flags"] == ["canteen_below_target"]
     everyone = client.get("/api/v1/inspection-plan?as_of=2026-10-01&limit=1", headers=officer)
     assert len(everyone.get_json()["items"]) == 1 and everyone.get_json()["next_cursor"]
+    following = client.get("/api/v1/inspection-plan?as_of=2026-10-01&limit=1&cursor="
+                           + everyone.get_json()["next_cursor"], headers=officer).get_json()
+    assert following["items"][0]["subject"]["id"] > everyone.get_json()["items"][0]["subject"]["id"]
+
+
+def test_an_inspection_plan_cursor_it_did_not_hand_out_is_422_naming_cursor(
+        client: FlaskClient, officer: Headers) -> None:
+    response = client.get("/api/v1/inspection-plan?cursor=not-a-position", headers=officer)
+    assert response.status_code == 422
+    assert "cursor" in problem_of(response)["errors"]
 
 
 def test_a_misspelt_query_parameter_is_422_naming_it(

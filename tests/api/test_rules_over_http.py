@@ -1,5 +1,5 @@
-"""DOMAIN.md's rules over HTTP: one worked example per rule, window edge, band boundary,
-override, cap, measure and frequency, expectations computed by hand from DOMAIN.md.
+"""docs/domain.md's rules over HTTP: one worked example per rule, window edge, band boundary,
+override, cap, measure and frequency, expectations computed by hand from docs/domain.md.
 
 Unless a case says otherwise, enterprise E (retail, licensed 2015) has one compliant
 inspection on 2026-01-10 ("insp"), so 100 points is an A and CAP-NO-RECENT-INSPECTION is off.
@@ -8,8 +8,13 @@ inspection on 2026-01-10 ("insp"), so 100 points is an A and CAP-NO-RECENT-INSPE
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from credit_engine.config import Settings, fixed_clock
 
 from rules_over_http_harness import CONTEXTS, Case, Expect, R, Runner
 
@@ -382,6 +387,14 @@ XFAIL: dict[str, str] = {}
 def _params() -> list:
     return [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(strict=True, reason=XFAIL[c.name])]
                          if c.name in XFAIL else []) for c in CASES]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """The examples look up to 2028-01-01 ahead, and no date after the service's today may be
+    asked about: the service's clock stands on a day after all of them."""
+    moment = datetime(2028, 6, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return replace(Settings(database_url=database_url), clock=fixed_clock(moment))
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ def test_exactly_these_jobs_are_registered_with_their_functions():
         "full_regrade_on_new_ruleset": tasks.full_regrade_on_new_ruleset,
         "nightly_regrade": tasks.nightly_regrade,
         "audit_chain_verification": tasks.audit_chain_verification,
+        "provisional_deadlines": tasks.provisional_deadlines,
     }
 
 
@@ -41,6 +42,7 @@ def test_jobs_run_daily_at_fixed_times_in_shanghai():
         "full_regrade_on_new_ruleset": "00:30 CST",
         "nightly_regrade": "01:30 CST",
         "audit_chain_verification": "04:00 CST",
+        "provisional_deadlines": "00:05 CST",
     }
 
 

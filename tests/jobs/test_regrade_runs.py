@@ -67,7 +67,8 @@ def test_run_owned_by_a_live_process_is_not_taken_over(container):
 def _plan_and_do_first_chunk(container, chunk_size):
     claim = claim_run(container.session_factory, "full_regrade", DAY, "all")
     plan_run(container.session_factory, container.rulesets, claim, "all", chunk_size)
-    execute_chunk(container.session_factory, container.rulesets, claim.run_id, 1, "first")
+    execute_chunk(container.session_factory, container.rulesets, claim.run_id, 1, "first",
+                  calendar=container.calendar)
     return claim
 
 
@@ -96,7 +97,8 @@ def test_failed_run_may_be_run_again(container, ten_subjects):
 
 def test_chunk_already_done_is_skipped_not_graded_again(container, ten_subjects):
     claim = _plan_and_do_first_chunk(container, chunk_size=5)
-    again = execute_chunk(container.session_factory, container.rulesets, claim.run_id, 1, "x")
+    again = execute_chunk(container.session_factory, container.rulesets, claim.run_id, 1, "x",
+                          calendar=container.calendar)
     assert again.skipped
 
 

@@ -112,5 +112,6 @@ def test_two_scheduler_processes_run_each_job_once_per_day(shop, settings):
     runs = _runs(shop)
     assert all(p.returncode == 0 for p in processes), errors
     assert {job: run.attempts for job, run in runs.items()} == {
-        "nightly_regrade": 1, "announcement_lifecycle": 1, "audit_chain_verification": 1}
+        "nightly_regrade": 1, "announcement_lifecycle": 1, "audit_chain_verification": 1,
+        "provisional_deadlines": 1}
     assert runs["nightly_regrade"].regraded == 4

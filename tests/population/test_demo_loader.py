@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
+
+from credit_engine.errors import ValidationFailed
 
 from credit_engine.services.demo import load_demo
 from credit_engine.storage.models import EnterpriseRow, PersonRow, RecordRow, RoleRow
@@ -36,9 +39,10 @@ def test_second_load_adds_nothing(container):
     assert _counts(container) == before
 
 
-def test_a_load_on_a_later_day_adds_only_the_newer_records(container):
+def test_a_load_on_a_later_day_adds_only_the_newer_records(container_on):
+    container = container_on(date(2027, 5, 31))
     first = load_demo(container, enterprises=40, persons=50, today=TODAY)
-    later = load_demo(container, enterprises=40, persons=50, today=date(2027, 5, 31))
+    later = load_demo(container, enterprises=40, persons=50)
     assert not later.already_loaded and later.enterprises_created == 0
     assert later.records_created == later.population["records"] - first.population["records"]
     assert _counts(container)["records"] == later.population["records"]
@@ -59,3 +63,11 @@ def test_demo_writes_are_attributed_to_the_demo_actor(container):
     with container.transaction() as session:
         actors = set(session.scalars(select(RecordRow.received_by)))
     assert actors == {"demo"}
+
+
+def test_a_load_for_a_day_after_today_is_refused_and_stores_nothing(container_on):
+    container = container_on(TODAY)
+    with pytest.raises(ValidationFailed) as refused:
+        load_demo(container, enterprises=10, persons=10, today=date(2026, 11, 30))
+    assert list(refused.value.errors) == ["today"]
+    assert set(_counts(container).values()) == {0}

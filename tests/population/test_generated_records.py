@@ -10,7 +10,7 @@ from credit_engine.population import generate_population
 ALL_KINDS = {"penalty", "inspection", "sampling", "self_check", "complaint", "incident",
              "conviction", "commendation", "certification", "insurance", "practice"}
 ENTERPRISE_ONLY = {"inspection", "sampling", "self_check", "certification", "insurance", "practice"}
-# DOMAIN.md's records table: every field a kind may carry.
+# docs/domain.md's records table: every field a kind may carry.
 ALLOWED_FIELDS = {
     "penalty": {"decision_no", "measures", "fine_amount", "aggravated", "serious", "violation_id"},
     "inspection": {"result", "key_items_failed", "general_items_failed", "refused",

@@ -178,5 +178,6 @@ def populate_graded(session: Session, registry: object, today: date) -> Populati
     subjects = [SubjectRef("enterprise", u) for u in (p.wok, p.bakery, p.canteen)] + [
         SubjectRef("person", p.listed.opaque_id), SubjectRef("person", p.unlisted.opaque_id)]
     for as_of in (today - timedelta(days=60), today - timedelta(days=20)):
-        regrade_subjects(session, registry, subjects, as_of, "seed")  # type: ignore[arg-type]
+        regrade_subjects(session, registry, subjects, as_of, "seed",  # type: ignore[arg-type]
+                         calendar=WorkingDayCalendar())
     return p

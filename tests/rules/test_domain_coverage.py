@@ -1,4 +1,4 @@
-"""DOMAIN.md items the other grading tests leave out, each named by its rule and worked by hand.
+"""docs/domain.md items the other grading tests leave out, each named by its rule and worked by hand.
 
 Every file here has a compliant inspection on 2026-01-10 (`recent_inspection()`) unless the
 test is about inspections, so CAP-NO-RECENT-INSPECTION stays off and 100 points is an A.

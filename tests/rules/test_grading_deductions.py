@@ -1,4 +1,4 @@
-"""Deductions of DOMAIN.md, each computed by hand from a score of 100."""
+"""Deductions of docs/domain.md, each computed by hand from a score of 100."""
 
 from datetime import date
 

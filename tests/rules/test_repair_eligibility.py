@@ -1,4 +1,4 @@
-"""Credit repair conditions (DOMAIN.md): excluded measures, waiting periods, new penalties."""
+"""Credit repair conditions (docs/domain.md): excluded measures, waiting periods, new penalties."""
 
 from datetime import date
 

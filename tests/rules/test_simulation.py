@@ -180,3 +180,10 @@ def test_simulate_command_with_a_bad_file_exits_1_with_the_reason(database_url, 
     result = _cli(database_url, "--ruleset", str(path))
     assert result.exit_code == 1
     assert "invalid:" in result.output and "bad.yaml" in result.output
+
+
+def test_simulate_command_refuses_a_date_after_today_naming_the_option(database_url, tmp_path):
+    result = _cli(database_url, "--ruleset", str(candidate_file(tmp_path)),
+                  "--as-of", "9999-12-31")
+    assert result.exit_code == 2
+    assert "--as-of" in result.output and "after today" in result.output

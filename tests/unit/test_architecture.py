@@ -1,4 +1,4 @@
-"""Data flows one way (STYLE.md): api/, jobs/ and the CLI call services; the core never
+"""Data flows one way (docs/contributing.md): api/, jobs/ and the CLI call services; the core never
 imports them, and only the rules engine module touches durable_rules."""
 
 from __future__ import annotations

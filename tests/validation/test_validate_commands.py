@@ -49,8 +49,12 @@ def test_regrade_of_listed_subjects_loads() -> None:
     assert len(load_or_raise(RegradeInSchema, body)["subjects"]) == 2
 
 
-def test_regrade_all_with_a_future_as_of_loads() -> None:
-    assert load_or_raise(RegradeInSchema, {"all": True, "as_of": "2026-01-01"}) == {"all": True, "as_of": date(2026, 1, 1)}
+def test_regrade_all_as_of_a_past_date_loads() -> None:
+    assert load_or_raise(RegradeInSchema, {"all": True, "as_of": "2025-01-01"}) == {"all": True, "as_of": date(2025, 1, 1)}
+
+
+def test_regrade_as_of_a_future_date_names_as_of() -> None:
+    assert list(errors_of(RegradeInSchema, {"all": True, "as_of": "2025-06-02"})) == ["as_of"]
 
 
 def test_regrade_with_neither_subjects_nor_all_names_subjects() -> None:

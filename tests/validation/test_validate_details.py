@@ -1,4 +1,4 @@
-"""Details schemas, one per kind, exactly per DOMAIN.md's records table."""
+"""Details schemas, one per kind, exactly per docs/domain.md's records table."""
 
 from __future__ import annotations
 
@@ -38,13 +38,13 @@ def test_penalty_booleans_default_to_false() -> None:
     }
 
 
-def test_penalty_fine_with_amount_loads_the_amount_as_a_number() -> None:
+def test_penalty_fine_with_amount_loads_the_amount_as_an_exact_decimal() -> None:
     details = details_of("penalty", {"measures": ["fine"], "fine_amount": 50000})
-    assert details["fine_amount"] == 50000 and isinstance(details["fine_amount"], int)
+    assert details["fine_amount"] == Decimal("50000.00") and isinstance(details["fine_amount"], Decimal)
 
 
-def test_penalty_fine_amount_given_as_decimal_loads_as_float() -> None:
-    assert details_of("penalty", {"measures": ["fine"], "fine_amount": Decimal("1234.50")})["fine_amount"] == 1234.5
+def test_penalty_fine_amount_given_as_decimal_keeps_its_fen() -> None:
+    assert details_of("penalty", {"measures": ["fine"], "fine_amount": Decimal("1234.50")})["fine_amount"] == Decimal("1234.50")
 
 
 def test_fine_without_fine_amount_names_fine_amount() -> None:

@@ -29,8 +29,18 @@ def test_limit_outside_1_to_500_names_limit(limit: str) -> None:
     assert list(errors_of(PaginationArgs, {"limit": limit})) == ["limit"]
 
 
-def test_as_of_may_be_in_the_future() -> None:
-    assert load_or_raise(AsOfArgs, {"as_of": "2030-01-01"}) == {"as_of": date(2030, 1, 1)}
+def test_as_of_today_loads() -> None:
+    assert load_or_raise(AsOfArgs, {"as_of": "2025-06-01"}) == {"as_of": date(2025, 6, 1)}
+
+
+@pytest.mark.parametrize("as_of", ["2025-06-02", "2030-01-01", "9999-12-31"])
+def test_as_of_after_today_names_as_of(as_of: str) -> None:
+    assert errors_of(AsOfArgs, {"as_of": as_of}) == {"as_of": ["Must not be after today (2025-06-01)."]}
+
+
+@pytest.mark.parametrize("as_of", ["1899-12-31", "0001-01-01"])
+def test_as_of_before_1900_names_as_of(as_of: str) -> None:
+    assert errors_of(AsOfArgs, {"as_of": as_of}) == {"as_of": ["Must not be before 1900-01-01."]}
 
 
 def test_as_of_that_is_not_a_date_names_as_of() -> None:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from credit_engine.errors import ValidationFailed
+from credit_engine.validation.context import TodayNotSet
 from credit_engine.validation import (
     RecordInSchema, check_uscc, current_today, flatten_errors, flatten_request_errors, load_or_raise,
     today_var,
@@ -57,10 +58,11 @@ def test_validation_today_sets_and_restores_the_context_variable() -> None:
     assert current_today() == outer
 
 
-def test_without_a_context_today_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_given_today_a_future_check_refuses_to_guess() -> None:
     token = today_var.set(None)
     try:
-        assert abs((current_today() - date.today()).days) <= 1  # the configured zone may differ by a day
+        with pytest.raises(TodayNotSet):  # never the machine's clock or the environment
+            current_today()
     finally:
         today_var.reset(token)
 

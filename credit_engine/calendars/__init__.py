@@ -1,0 +1,1 @@
+"""Official yearly holiday schedules, one YAML file a year (data only; see working_days.py)."""
