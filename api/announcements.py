@@ -12,14 +12,13 @@ from credit_engine.api.auth import actor, require_scope
 from credit_engine.api.blueprint import Blueprint
 from credit_engine.api.paging import page_bounds, paged
 from credit_engine.api.runtime import business_today, get_container, run_use_case
+from credit_engine.domain.scopes import Scope
 from credit_engine.services import objections
 from credit_engine.services.announcements import list_announcements
-from credit_engine.storage.models import AnnouncementRow, ObjectionRow
 from credit_engine.validation import ObjectionInSchema, PagedAsOfArgs, ResolveObjectionInSchema
 
 blp = Blueprint("announcements", __name__, url_prefix="/api/v1",
                 description="Objections to announcements: filing and resolving.")
-SCOPE = "announcements:write"
 
 
 class ObjectionOut(Schema):
@@ -60,14 +59,15 @@ class AnnouncementList(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-def _objection_dict(session: Session, row: ObjectionRow, today: date) -> dict[str, Any]:
+def _objection_dict(session: Session, row: objections.StoredObjection,
+                    today: date) -> dict[str, Any]:
     return {"id": row.id, "announcement_id": row.announcement_id, "status": row.status,
             "reason": row.reason, "record_ids": row.record_ids, "filed_on": row.filed_on,
             "resolved_on": row.resolved_on, "resolution_note": row.resolution_note,
             "announcement_status": objections.objection_status(session, row, today)}
 
 
-def _announcement_dict(row: AnnouncementRow, status: str) -> dict[str, Any]:
+def _announcement_dict(row: objections.StoredAnnouncement, status: str) -> dict[str, Any]:
     return {"id": row.id, "type": row.type,
             "subject": {"type": row.subject_type, "id": row.subject_id},
             "old_grade": row.old_grade, "new_grade": row.new_grade, "reasons": row.reasons,
@@ -80,7 +80,7 @@ def _announcement_dict(row: AnnouncementRow, status: str) -> dict[str, Any]:
 
 @blp.route("/announcements", methods=["GET"])
 @blp.operation("listAnnouncements", "查询全部公告（含人员）")
-@require_scope(SCOPE)
+@require_scope(Scope.ANNOUNCEMENTS_WRITE)
 @blp.arguments(PagedAsOfArgs, location="query")
 @blp.response(200, AnnouncementList)
 def announcements(args: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def announcements(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/announcements/<id:announcement_id>/objections", methods=["POST"])
 @blp.operation("fileObjection", "对公告提出异议")
-@require_scope(SCOPE)
+@require_scope(Scope.ANNOUNCEMENTS_WRITE)
 @blp.arguments(ObjectionInSchema)
 @blp.response(201, ObjectionOut)
 @blp.alt_response(404, response="DEFAULT_ERROR")
@@ -115,7 +115,7 @@ def file_objection(data: dict[str, Any], announcement_id: int) -> dict[str, Any]
 
 @blp.route("/objections/<id:objection_id>/resolve", methods=["POST"])
 @blp.operation("resolveObjection", "处理异议")
-@require_scope(SCOPE)
+@require_scope(Scope.ANNOUNCEMENTS_WRITE)
 @blp.arguments(ResolveObjectionInSchema)
 @blp.response(200, ObjectionOut)
 @blp.alt_response(404, response="DEFAULT_ERROR")

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import importlib
 from contextvars import Token
 from datetime import date
 from http import HTTPStatus
+from types import ModuleType
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Blueprint, Flask, g, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
+from credit_engine.api import (
+    announcements, credit, decisions, health, problem_types, public, public_pages, records,
+    subjects,
+)
 from credit_engine.api.auth import SECURITY_SCHEME
 from credit_engine.api.converters import IdConverter, id_parameter_schema
 from credit_engine.api.problems import PROBLEM_MIME, HttpProblem, register_error_handlers
+from credit_engine.api.representations import ProblemSchema
 from credit_engine.api.runtime import EXTENSION
-from credit_engine.api.schemas import ProblemSchema
 from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.config import Settings
 from credit_engine.validation.context import today_var
@@ -24,10 +28,13 @@ from credit_engine.validation.details import DETAILS_SCHEMAS
 from credit_engine.validation.json_body import MalformedBody, parse_json_body
 from credit_engine.validation.records import details_schema_name
 
-# One blueprint module per audience; each exposes `blp` (and optionally init_app(app)).
-# Modules not present in this build are skipped, so adding an audience is a file plus a name.
-BLUEPRINT_MODULES = ("health", "subjects", "records", "credit", "decisions", "announcements",
-                     "public", "problem_types")
+# One blueprint module per audience, each exposing `blp` (and optionally init_app(app)),
+# imported above: a module that fails to import fails the app, never a missing section.
+BLUEPRINT_MODULES: tuple[ModuleType, ...] = (
+    health, subjects, records, credit, decisions, announcements, public, problem_types,
+)
+# Plain Flask blueprints outside the OpenAPI document: the public HTML page.
+PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (public_pages.pages,)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -70,18 +77,13 @@ def _config(settings: Settings) -> dict[str, Any]:
 
 
 def _register_blueprints(app: Flask, api: Api) -> None:
-    for name in BLUEPRINT_MODULES:
-        qualified = f"credit_engine.api.{name}"
-        try:
-            module = importlib.import_module(qualified)
-        except ModuleNotFoundError as error:
-            if error.name != qualified:  # a missing dependency inside it is a real error
-                raise
-            continue
+    for module in BLUEPRINT_MODULES:
         init = getattr(module, "init_app", None)  # app-wide set-up a module may need
         if init is not None:
             init(app)
         api.register_blueprint(module.blp)
+    for page in PAGE_BLUEPRINTS:
+        app.register_blueprint(page)
 
 
 def _install_request_hooks(app: Flask, settings: Settings) -> None:

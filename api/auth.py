@@ -13,7 +13,8 @@ from flask import g, request
 from credit_engine.api.problems import HttpProblem
 from credit_engine.api.runtime import get_container
 from credit_engine.domain.identifiers import mask_id_number
-from credit_engine.services.keys import ADMIN, authenticate, has_scope
+from credit_engine.domain.scopes import Scope
+from credit_engine.services.keys import authenticate, has_scope
 
 SECURITY_SCHEME = "bearerAuth"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,7 +30,7 @@ class ApiKey:
 
     @property
     def is_admin(self) -> bool:
-        return ADMIN in self.scopes
+        return Scope.ADMIN in self.scopes
 
 
 def _bearer_token() -> str | None:
@@ -40,7 +41,7 @@ def _bearer_token() -> str | None:
     return token.strip()
 
 
-def authenticate_request(scope: str) -> ApiKey:
+def authenticate_request(scope: Scope) -> ApiKey:
     """The request's key if it is valid and grants `scope`; 401 or 403 otherwise."""
     token = _bearer_token()
     if token is None:
@@ -59,8 +60,14 @@ def authenticate_request(scope: str) -> ApiKey:
     return key
 
 
-def require_scope(scope: str) -> Callable[[F], F]:
-    """Decorator: the view runs only for a key granting `scope`; sets `g.api_key`."""
+def require_scope(scope: Scope) -> Callable[[F], F]:
+    """Decorator: the view runs only for a key granting `scope`; sets `g.api_key`.
+
+    Only a `Scope` member is accepted: a plain string (a typo would make the view answer
+    403 to every key but admin's) is a TypeError when the module defining the view loads.
+    """
+    if not isinstance(scope, Scope):
+        raise TypeError(f"require_scope takes a Scope member, not {scope!r}")
 
     def decorator(view: F) -> F:
         @wraps(view)
@@ -76,7 +83,7 @@ def require_scope(scope: str) -> Callable[[F], F]:
             401: {"$ref": "#/components/responses/DEFAULT_ERROR"},
             403: {"$ref": "#/components/responses/DEFAULT_ERROR"},
         })
-        manual["x-required-scope"] = scope
+        manual["x-required-scope"] = scope.value
         wrapper._apidoc = apidoc  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 

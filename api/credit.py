@@ -6,19 +6,17 @@ from datetime import date
 from typing import Any
 
 from credit_engine.api.blueprint import Blueprint
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credit_engine.api.auth import actor, require_scope
-from credit_engine.api.credit_schemas import (
+from credit_engine.api.credit_representations import (
     CreditHistorySchema, CreditSchema, RegradeResultSchema, RepairResultSchema,
 )
 from credit_engine.api.runtime import business_today, get_container, run_use_case
 from credit_engine.domain.model import CreditResult, SubjectRef
+from credit_engine.domain.scopes import Scope
 from credit_engine.domain.serialization import result_to_dict, subject_to_dict
-from credit_engine.errors import ValidationFailed
 from credit_engine.services import grading, repairs
-from credit_engine.storage.models import EnterpriseRow, PersonRow
 from credit_engine.validation import AsOfArgs, RegradeInSchema, RepairInSchema
 from credit_engine.validation.actions import MAX_REGRADE_SUBJECTS
 from credit_engine.validation.context import require_business_date
@@ -37,14 +35,15 @@ def credit_view(result: CreditResult) -> dict[str, Any]:
 
 
 def _credit(subject: SubjectRef, as_of: date | None) -> dict[str, Any]:
-    registry, today = get_container().rulesets, business_today()
-    return credit_view(run_use_case(
-        lambda session: grading.credit_for(session, registry, subject, as_of or today, today)))
+    container, today = get_container(), business_today()
+    registry, margin = container.rulesets, container.settings.dirty_margin
+    return credit_view(run_use_case(lambda session: grading.credit_for(
+        session, registry, subject, as_of or today, today, margin=margin)))
 
 
 @blp.route("/enterprises/<string:uscc>/credit")
 @blp.operation("getEnterpriseCredit", "查询企业信用等级")
-@require_scope("credit:read")
+@require_scope(Scope.CREDIT_READ)
 @blp.arguments(AsOfArgs, location="query")
 @blp.response(200, CreditSchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")
@@ -55,7 +54,7 @@ def enterprise_credit(args: dict[str, Any], uscc: str) -> dict[str, Any]:
 
 @blp.route("/persons/<string:person_id>/credit")
 @blp.operation("getPersonCredit", "查询人员信用等级")
-@require_scope("credit:read")
+@require_scope(Scope.CREDIT_READ)
 @blp.arguments(AsOfArgs, location="query")
 @blp.response(200, CreditSchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")
@@ -66,7 +65,7 @@ def person_credit(args: dict[str, Any], person_id: str) -> dict[str, Any]:
 
 @blp.route("/enterprises/<string:uscc>/credit/history")
 @blp.operation("getEnterpriseCreditHistory", "查询企业信用等级历史")
-@require_scope("credit:read")
+@require_scope(Scope.CREDIT_READ)
 @blp.response(200, CreditHistorySchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")
 def enterprise_credit_history(uscc: str) -> dict[str, Any]:
@@ -77,21 +76,9 @@ def enterprise_credit_history(uscc: str) -> dict[str, Any]:
     return {"subject": subject_to_dict(subject), "items": [credit_view(r) for r in history]}
 
 
-def _all_subjects(session: Session) -> list[SubjectRef]:
-    enterprises = session.scalars(select(EnterpriseRow.uscc).order_by(EnterpriseRow.uscc))
-    persons = session.scalars(select(PersonRow.id).order_by(PersonRow.id))
-    subjects = [SubjectRef("enterprise", u) for u in enterprises]
-    subjects += [SubjectRef("person", p) for p in persons]
-    if len(subjects) > MAX_REGRADE_SUBJECTS:
-        raise ValidationFailed({"all": [
-            f"{len(subjects)} subjects: more than {MAX_REGRADE_SUBJECTS} regrade synchronously; "
-            "use `credit-engine regrade --all`."]})
-    return subjects
-
-
 @blp.route("/regrade", methods=["POST"])
 @blp.operation("regradeSubjects", "同步重新评定信用等级")
-@require_scope("admin")
+@require_scope(Scope.ADMIN)
 @blp.arguments(RegradeInSchema)
 @blp.response(200, RegradeResultSchema)
 def regrade(body: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +90,7 @@ def regrade(body: dict[str, Any]) -> dict[str, Any]:
 
     def use_case(session: Session) -> grading.RegradeCounts:
         if body.get("all"):
-            subjects = _all_subjects(session)
+            subjects = grading.all_subjects(session, MAX_REGRADE_SUBJECTS)
         else:
             subjects = [SubjectRef(s["type"], s["id"]) for s in body["subjects"]]
             grading.require_subjects(session, subjects)
@@ -115,7 +102,7 @@ def regrade(body: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/repairs", methods=["POST"])
 @blp.operation("createRepair", "批准信用修复")
-@require_scope("admin")
+@require_scope(Scope.ADMIN)
 @blp.arguments(RepairInSchema)
 @blp.response(201, RepairResultSchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")

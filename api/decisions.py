@@ -7,9 +7,10 @@ from typing import Any
 from credit_engine.api.blueprint import Blueprint
 
 from credit_engine.api.auth import actor, require_scope
-from credit_engine.api.credit_schemas import DecisionSchema, PlanPageSchema
+from credit_engine.api.credit_representations import DecisionSchema, PlanPageSchema
 from credit_engine.api.runtime import business_today, get_container, run_use_case
 from credit_engine.domain.model import Decision, SubjectRef
+from credit_engine.domain.scopes import Scope
 from credit_engine.domain.serialization import measure_to_dict, subject_to_dict
 from credit_engine.services import grading
 from credit_engine.services.inspection_plan import inspection_plan
@@ -34,22 +35,24 @@ def decision_view(decision: Decision) -> dict[str, Any]:
 
 @blp.route("/decisions")
 @blp.operation("getDecision", "查询联合奖惩决定")
-@require_scope("decisions:read")
+@require_scope(Scope.DECISIONS_READ)
 @blp.arguments(DecisionArgs, location="query")
 @blp.response(200, DecisionSchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")
 def decisions(args: dict[str, Any]) -> dict[str, Any]:
     """Whether to restrict or favour a subject in one context; every query is audited."""
     subject = SubjectRef(args["subject_type"], args["subject_id"])
-    registry, today = get_container().rulesets, business_today()
+    container, today = get_container(), business_today()
+    registry, margin = container.rulesets, container.settings.dirty_margin
     decision = run_use_case(lambda session: grading.decision_for(
-        session, registry, subject, args["context"], args.get("as_of"), actor(), today))
+        session, registry, subject, args["context"], args.get("as_of"), actor(), today,
+        margin=margin))
     return decision_view(decision)
 
 
 @blp.route("/inspection-plan")
 @blp.operation("listInspectionPlan", "查询监督检查计划")
-@require_scope("decisions:read")
+@require_scope(Scope.DECISIONS_READ)
 @blp.arguments(InspectionPlanArgs, location="query")
 @blp.response(200, PlanPageSchema)
 def plan(args: dict[str, Any]) -> dict[str, Any]:

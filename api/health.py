@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from credit_engine.api.problems import HttpProblem
 from credit_engine.api.runtime import get_container
-from credit_engine.api.schemas import HealthSchema
+from credit_engine.api.representations import HealthSchema
 
 blp = Blueprint("health", __name__, description="Probes for load balancers and orchestrators.")
 LOG = logging.getLogger("credit_engine.api")

@@ -7,51 +7,23 @@ or opaque id.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import Flask, Response, current_app, request
-from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
-from credit_engine.api.blueprint import Blueprint
+from flask import Response, request
+from flask_limiter import RateLimitExceeded
 
-from credit_engine.api import public_format as fmt
-from credit_engine.api import public_schemas as s
-from credit_engine.api.problems import problem
-from credit_engine.api.runtime import business_today, get_container, run_use_case
-from credit_engine.services import public_lookup
+from credit_engine.api import public_representations as s
+from credit_engine.api.blueprint import Blueprint
 from credit_engine.api.paging import page_bounds, paged
+from credit_engine.api.problems import problem
+from credit_engine.api.public_access import (
+    CACHE_SECONDS, announcements, detail, limit_public, persons, search,
+)
+from credit_engine.api.runtime import business_today
 
 blp = Blueprint("public", __name__, url_prefix="/public/v1",
                 description="Public credit lookup: no key, rate limited, persons masked.")
-
-LIMITER = "credit_engine.public_limiter"
-CACHE_SECONDS = 60
-
-
-def public_limit() -> str:
-    """The per-address limit (Settings.public_rate_limit, overridable in app.config)."""
-    return str(current_app.config.get("PUBLIC_RATE_LIMIT")
-               or get_container().settings.public_rate_limit)
-
-
-def init_public(app: Flask) -> None:
-    """Once per app: the rate limiter shared by the public API and page; the calendar read."""
-    if LIMITER in app.extensions:
-        return
-    settings = app.extensions["credit_engine.container"].settings
-    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.rate_limit_storage,
-                      headers_enabled=True, default_limits=[])
-    app.extensions[LIMITER] = limiter
-    from credit_engine.api.public_pages import pages
-
-    for blueprint in (blp, pages):
-        limiter.shared_limit(public_limit, scope="public")(blueprint)
-    _ = app.extensions["credit_engine.container"].calendar  # a bad holidays file fails now
-    app.register_blueprint(pages)  # the HTML page is not part of the OpenAPI document
-
-
-blp.record_once(lambda state: init_public(state.app))
+blp.record_once(lambda state: limit_public(state.app, blp))
 
 
 @blp.errorhandler(429)
@@ -72,29 +44,6 @@ def cacheable(response: Response) -> Response:
         response.add_etag()
         response = response.make_conditional(request)  # type: ignore[assignment]
     return response
-
-
-def search(q: str, as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
-    """Enterprise search hits as JSON-ready dicts."""
-    return run_use_case(lambda session: [
-        fmt.summary_to_dict(h)
-        for h in public_lookup.search_enterprises(session, q, as_of, offset, limit)])
-
-
-def detail(uscc: str, as_of: date) -> dict[str, Any]:
-    return run_use_case(lambda session: fmt.detail_to_dict(
-        public_lookup.enterprise_detail(session, uscc, as_of)))
-
-
-def persons(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
-    return run_use_case(lambda session: [
-        fmt.person_to_dict(p)
-        for p in public_lookup.dishonest_persons(session, as_of, offset, limit)])
-
-
-def announcements(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
-    return run_use_case(lambda session: public_lookup.public_announcements(
-        session, as_of, offset, limit))
 
 
 @blp.route("/enterprises")

@@ -8,8 +8,9 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from credit_engine.api import public_format as fmt
-from credit_engine.api.public import (
-    CACHE_SECONDS, announcements, detail, init_public, paged, persons, search,
+from credit_engine.api.paging import paged
+from credit_engine.api.public_access import (
+    CACHE_SECONDS, announcements, detail, limit_public, persons, search,
 )
 from credit_engine.api.runtime import business_today
 from credit_engine.errors import CreditEngineError, NotFound, ValidationFailed
@@ -19,7 +20,7 @@ PAGE_SIZE = 20
 
 pages = Blueprint("public_pages", __name__, template_folder="templates",
                   static_folder="static", static_url_path="/assets")
-pages.record_once(lambda state: init_public(state.app))
+pages.record_once(lambda state: limit_public(state.app, pages))
 
 
 @pages.app_context_processor

@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 
 from credit_engine.api.auth import actor, require_scope
 from credit_engine.api.runtime import business_today, run_use_case
-from credit_engine.api.schemas import IngestResultSchema, RecordOutSchema, RecordsPageSchema
+from credit_engine.api.representations import (
+    IngestResultSchema, RecordOutSchema, RecordsPageSchema,
+)
 from credit_engine.domain.model import SubjectRef
+from credit_engine.domain.scopes import Scope
 from credit_engine.services import records
 from credit_engine.validation import RecordBatchSchema, RecordsQueryArgs, RevokeInSchema
 
@@ -20,7 +23,7 @@ blp = Blueprint("records", __name__, url_prefix="/api/v1",
 
 @blp.route("/records", methods=["POST"])
 @blp.operation("createRecord", "批量提交信用记录（全部成功或全部不存）")
-@require_scope("records:write")
+@require_scope(Scope.RECORDS_WRITE)
 @blp.arguments(RecordBatchSchema)
 @blp.response(201, IngestResultSchema)
 @blp.alt_response(409, response="DEFAULT_ERROR")
@@ -33,7 +36,7 @@ def post_records(batch: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/records", methods=["GET"])
 @blp.operation("listRecords", "查询主体的信用记录")
-@require_scope("records:read")
+@require_scope(Scope.RECORDS_READ)
 @blp.arguments(RecordsQueryArgs, location="query")
 @blp.response(200, RecordsPageSchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")
@@ -47,7 +50,7 @@ def get_records(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/records/<id:record_id>/revoke", methods=["POST"])
 @blp.operation("revokeRecord", "撤销信用记录")
-@require_scope("records:write")
+@require_scope(Scope.RECORDS_WRITE)
 @blp.arguments(RevokeInSchema)
 @blp.response(200, RecordOutSchema)
 @blp.alt_response(404, response="DEFAULT_ERROR")

@@ -10,7 +10,6 @@ from flask import current_app, g, has_request_context
 from sqlalchemy.orm import Session
 
 from credit_engine.bootstrap import Container
-from credit_engine.services.audit import retry_on_audit_conflict
 
 EXTENSION = "credit_engine.container"
 T = TypeVar("T")
@@ -23,7 +22,7 @@ def get_container() -> Container:
 
 def run_use_case(use_case: Callable[[Session], T]) -> T:
     """Run one use case in one transaction (again if a concurrent writer forked the audit chain)."""
-    return retry_on_audit_conflict(get_container().session_factory, use_case)
+    return get_container().run(use_case)
 
 
 def business_today() -> date:

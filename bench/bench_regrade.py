@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling scale_load.p
 
 from scale_load import person_id  # noqa: E402
 
-from credit_engine.domain.grading import grade, rule_facts  # noqa: E402
+from credit_engine.grading.pipeline import grade, rule_facts  # noqa: E402
 from credit_engine.domain.model import (  # noqa: E402
     CreditFile, Enterprise, PersonFile, Record, Role, SubjectRef)
 from credit_engine.population import Population, iter_population  # noqa: E402

@@ -30,7 +30,7 @@ PHASES = (
     ("subject keys", "storage/credit_files.py", ("iter_subject_keys",)),
     ("load credit files", "storage/credit_files.py", ("load_credit_files",)),
     ("previous grades", "storage/grades.py", ("latest_grades_before", "grades_on")),
-    ("grade (all)", "domain/grading.py", ("grade",)),
+    ("grade (all)", "grading/pipeline.py", ("grade",)),
     ("  of which rule engine", "rules/engine.py", ("evaluate",)),
     ("store grades", "services/grading.py", ("_store",)),
     ("announcements", "services/announcements.py", ("publish_announcements",)),

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from credit_engine.population import iter_population
 from credit_engine.storage.database import make_engine
 from credit_engine.storage.models import EnterpriseRow, PersonRow, RecordRow, RoleRow, utcnow
-from credit_engine.storage.schema import upgrade_database
+from credit_engine.storage.migrate import upgrade_database
 
 BATCH = 5000
 

@@ -31,7 +31,7 @@ def _work(task: tuple[str, int, int, bool]) -> tuple[float, float, float, float]
     from credit_engine.bootstrap import bootstrap
     from credit_engine.config import Settings
     from credit_engine.domain.model import SubjectRef
-    from credit_engine.services.executors import tune_collector_for_grading
+    from credit_engine.regrade.worker_pool import tune_collector_for_grading
     from credit_engine.services.grading import regrade_subjects
     from credit_engine.storage.models import EnterpriseRow
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from credit_engine.config import Settings
+from credit_engine.storage import unit_of_work
 
 if TYPE_CHECKING:
     from credit_engine.domain.working_days import WorkingDayCalendar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -42,15 +45,23 @@ class Container:
     @cached_property
     def calendar(self) -> WorkingDayCalendar:
         """Working days: shipped schedules plus the local holidays file (read once)."""
-        from credit_engine.domain.working_days import calendar_for
+        from credit_engine.calendars.schedules import calendar_for
 
         return calendar_for(self.settings.holidays_file)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One use case, one transaction: committed on success, rolled back on any error."""
-        with self.session_factory.begin() as session:
+    def transaction(self, *, lock_now: bool = False,
+                    wait_for_lock: bool = False) -> Iterator[Session]:
+        """One use case, one transaction: committed on success, rolled back on any error
+        (`storage/unit_of_work.transaction` on this container's database)."""
+        with unit_of_work.transaction(self.session_factory, lock_now=lock_now,
+                                      wait_for_lock=wait_for_lock) as session:
             yield session
+
+    def run(self, use_case: Callable[[Session], T]) -> T:
+        """Run `use_case` in one transaction, again if a concurrent writer forked the audit
+        chain (`storage/unit_of_work.run_in_transaction`)."""
+        return unit_of_work.run_in_transaction(self.session_factory, use_case)
 
 
 def bootstrap(settings: Settings | None = None) -> Container:

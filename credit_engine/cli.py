@@ -5,12 +5,17 @@ from __future__ import annotations
 import click
 
 from credit_engine.commands import audit, calendar, db, jobs, keys, regrade, rules, serve
+from credit_engine.config import InvalidSettings, Settings
 
 
 @click.group()
 @click.version_option(package_name="credit-engine")
 def main() -> None:
     """Food-safety credit rating and joint reward/punishment rule engine."""
+    try:  # every command stops here on a bad CREDIT_ENGINE_* value, naming it
+        Settings.from_env()
+    except InvalidSettings as error:
+        raise click.ClickException(str(error)) from None
 
 
 for command in (db.db, keys.keys, serve.serve, regrade.regrade, rules.rules, audit.audit,

@@ -1,18 +1,43 @@
-"""Settings from the environment (see docs/api.md, Running)."""
+"""Settings: every variable the service reads, validated once at start (see docs/api.md,
+Running).
+
+`Settings.from_env()` reads the `CREDIT_ENGINE_*` variables; an unset or empty one keeps
+its default. A value that is not valid (an unknown time zone, a non-number, a negative
+number) raises `InvalidSettings` naming the variable, so every command and the service
+stop at start instead of running on a guess. `Settings(...)` built in code (tests,
+simulations) reads no environment at all: defaults plus what is passed. The object is
+frozen; `settings.replace(field=value)` is a validated copy.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict,
+)
+
+ENV_PREFIX = "CREDIT_ENGINE_"
 DEFAULT_DATABASE_URL = "sqlite:///credit_engine.db"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_RUN_LEASE_SECONDS = 15 * 60.0
+"""A run whose owner has not sent a heartbeat for this long is taken to be dead (another
+machine cannot check its process id). Owners send one after every chunk."""
+DEFAULT_DIRTY_MARGIN_SECONDS = 600.0
+"""Rows may commit a little after the time stamped on them; reading a few minutes back
+regrades some subjects twice over two nights, which is harmless, and misses none."""
 
 Clock = Callable[[], datetime]  # the current moment, timezone-aware
+
+
+class InvalidSettings(ValueError):
+    """A CREDIT_ENGINE_* value is not valid; the message names the variable."""
 
 
 def system_clock() -> datetime:
@@ -34,38 +59,97 @@ def _packaged_rulesets() -> Path:
     return Path(next(iter(pkg.__path__)))
 
 
-@dataclass(frozen=True)
-class Settings:
+# Fields whose variable is not the prefix plus the field's name; `clock` has none.
+_RENAMED = {"rulesets_dir": ENV_PREFIX + "RULESETS"}
+_NOT_FROM_ENV = frozenset({"clock"})
+
+
+def variable_name(field: str) -> str:
+    """The environment variable of a settings field: `run_lease_seconds` ->
+    `CREDIT_ENGINE_RUN_LEASE_SECONDS`."""
+    return _RENAMED.get(field, ENV_PREFIX + field.upper())
+
+
+class _MappingEnvSource(EnvSettingsSource):
+    """The environment source over a given mapping instead of `os.environ`."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        self._mapping = {k: v for k, v in env.items() if k.startswith(ENV_PREFIX)}
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        found = {k.lower(): v for k, v in self._mapping.items() if v != ""}
+        for field, variable in _RENAMED.items():
+            found.pop(variable_name(field).lower() + "_dir", None)  # only the documented name
+            if (value := found.get(variable.lower())) is not None:
+                found[(ENV_PREFIX + field).lower()] = value
+        return found
+
+
+class Settings(BaseSettings):
+    """The service's configuration and its clock."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True,
+                                      frozen=True, extra="ignore", validate_default=True)
+
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = DEFAULT_TIMEZONE
-    rulesets_dir: Path = field(default_factory=_packaged_rulesets)
+    rulesets_dir: Path = Field(default_factory=_packaged_rulesets)
     holidays_file: Path | None = None
-    max_request_bytes: int = 2 * 1024 * 1024
-    public_rate_limit: str = "120 per minute"
-    rate_limit_storage: str = "memory://"
+    max_request_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    public_rate_limit: str = Field(default="120 per minute", min_length=1)
+    rate_limit_storage: str = Field(default="memory://", min_length=1)
+    run_lease_seconds: float = Field(default=DEFAULT_RUN_LEASE_SECONDS, gt=0,
+                                     allow_inf_nan=False)
+    dirty_margin_seconds: float = Field(default=DEFAULT_DIRTY_MARGIN_SECONDS, ge=0,
+                                        allow_inf_nan=False)
+    regrade_pause_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    regrade_workers: int | None = Field(default=None, ge=1)  # None: every core
     # Where "now" comes from. Deliberately not read from the environment: nothing but code
     # (a test, a simulation) can move the production clock.
-    clock: Clock = field(default=system_clock, compare=False, repr=False)
+    clock: Clock = Field(default=system_clock, exclude=True, repr=False)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
-        """Read CREDIT_ENGINE_* variables; unset ones keep their defaults."""
-        env = dict(os.environ if env is None else env)
-        kwargs: dict[str, object] = {}
-        if url := env.get("CREDIT_ENGINE_DATABASE_URL"):
-            kwargs["database_url"] = url
-        if tz := env.get("CREDIT_ENGINE_TIMEZONE"):
-            ZoneInfo(tz)  # fail early on an unknown zone
-            kwargs["timezone"] = tz
-        if rs := env.get("CREDIT_ENGINE_RULESETS"):
-            kwargs["rulesets_dir"] = Path(rs)
-        if hf := env.get("CREDIT_ENGINE_HOLIDAYS_FILE"):
-            kwargs["holidays_file"] = Path(hf)
-        if rl := env.get("CREDIT_ENGINE_PUBLIC_RATE_LIMIT"):
-            kwargs["public_rate_limit"] = rl
-        if rls := env.get("CREDIT_ENGINE_RATE_LIMIT_STORAGE"):
-            kwargs["rate_limit_storage"] = rls
-        return cls(**kwargs)  # type: ignore[arg-type]
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                   init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only what code passes: the environment is read by `from_env` alone."""
+        return (init_settings,)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone") from None
+        return value
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read CREDIT_ENGINE_* variables; unset or empty ones keep their defaults."""
+        source = _MappingEnvSource(cls, os.environ if env is None else env)
+        values = {name: value for name, value in source().items()
+                  if name in cls.model_fields and name not in _NOT_FROM_ENV}
+        return cls._validated(values)
+
+    @classmethod
+    def _validated(cls, values: dict[str, Any]) -> Settings:
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{variable_name(str(e['loc'][0])) if e['loc'] else ENV_PREFIX + '*'}: "
+                f"{e['msg']} (got {e.get('input')!r})" for e in error.errors())
+            raise InvalidSettings(f"invalid settings: {problems}") from None
+
+    def replace(self, **changes: Any) -> Settings:
+        """A validated copy with `changes` applied (the clock included)."""
+        current = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self)._validated({**current, **changes})
 
     @property
     def tz(self) -> ZoneInfo:
@@ -82,3 +166,13 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def run_lease(self) -> timedelta:
+        """How long a run's owner may go without a heartbeat before it counts as dead."""
+        return timedelta(seconds=self.run_lease_seconds)
+
+    @property
+    def dirty_margin(self) -> timedelta:
+        """How far before a watermark an incremental regrade looks for changes."""
+        return timedelta(seconds=self.dirty_margin_seconds)

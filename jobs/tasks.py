@@ -8,7 +8,6 @@ the job store (the registry re-adds them at start-up with `replace_existing`).
 from __future__ import annotations
 
 import logging
-import os
 from datetime import date
 from typing import Any
 
@@ -18,9 +17,11 @@ from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.errors import AuditChainBroken
 from credit_engine.services import announcements
 from credit_engine.services.audit import verify_chain
-from credit_engine.services.executors import make_executor, run_regrade
-from credit_engine.services.regrade_runs import DIRTY, FULL, RunReport
-from credit_engine.services.runs import RunAlreadyDone, RunInProgress, run_task
+from credit_engine.regrade.claims import RunAlreadyDone, RunInProgress, run_task
+from credit_engine.regrade.driver import run_regrade
+from credit_engine.regrade.executors import make_executor
+from credit_engine.regrade.outcomes import RunReport
+from credit_engine.regrade.planning import DIRTY, FULL
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +41,12 @@ def _current() -> Container:
     return _container
 
 
-def _workers() -> int | None:
-    raw = os.environ.get("CREDIT_ENGINE_REGRADE_WORKERS")
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"CREDIT_ENGINE_REGRADE_WORKERS: {raw!r} is not a positive integer")
-    return int(raw)
-
-
 def _regrade(job: str, mode: str) -> RunReport | None:
     container = _current()
     today = container.settings.today()
     try:
-        report = run_regrade(container, job, mode, today, make_executor(container, _workers()))
+        executor = make_executor(container, container.settings.regrade_workers)
+        report = run_regrade(container, job, mode, today, executor)
     except (RunAlreadyDone, RunInProgress) as skipped:
         log.info("%s: %s", job, skipped.detail)
         return None
@@ -113,7 +106,8 @@ def _task(job: str, work: Any) -> dict[str, Any] | None:
     today = container.settings.today()  # one business date for the claim and the work
     try:
         detail = run_task(container.session_factory, job, today,
-                          lambda session: work(session, today))
+                          lambda session: work(session, today),
+                          lease=container.settings.run_lease)
     except (RunAlreadyDone, RunInProgress) as skipped:
         log.info("%s: %s", job, skipped.detail)
         return None

@@ -23,7 +23,6 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from datetime import time as day_time
 from pathlib import Path
@@ -37,7 +36,7 @@ from sqlalchemy.pool import NullPool, StaticPool
 from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.config import Settings, fixed_clock
 from credit_engine.storage.database import normalise_url
-from credit_engine.storage.schema import upgrade_database
+from credit_engine.storage.migrate import upgrade_database
 
 POSTGRES_URL_VAR = "CREDIT_ENGINE_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VAR = "CREDIT_ENGINE_REQUIRE_POSTGRES"
@@ -213,7 +212,7 @@ def session(container: Container) -> Iterator[Session]:
 
 def settings_on(settings: Settings, day: date) -> Settings:
     """`settings` whose clock stands at noon of `day` in the configured time zone."""
-    return replace(settings, clock=fixed_clock(datetime.combine(day, day_time(12), settings.tz)))
+    return settings.replace(clock=fixed_clock(datetime.combine(day, day_time(12), settings.tz)))
 
 
 @pytest.fixture

@@ -1,1 +1,2 @@
-"""Official yearly holiday schedules, one YAML file a year (data only; see working_days.py)."""
+"""Official yearly holiday schedules as data (one YAML file a year) and their loading
+(`schedules.py`): what the domain's working-day calendar is built from."""

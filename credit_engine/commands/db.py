@@ -6,7 +6,7 @@ import click
 
 from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.errors import CreditEngineError, ValidationFailed
-from credit_engine.storage.schema import current_revision, head_revision, upgrade_database
+from credit_engine.storage.migrate import current_revision, head_revision, upgrade_database
 
 
 @click.group()
@@ -34,6 +34,11 @@ def current() -> None:
     finally:
         container.engine.dispose()
     click.echo(f"database revision: {revision}\npackaged head: {head_revision()}")
+
+
+def upgrade_embedded(database_url: str) -> None:
+    """Migrate the embedded SQLite database to head (what `serve` does on its own)."""
+    upgrade_database(database_url)
 
 
 def migrated_container() -> Container:

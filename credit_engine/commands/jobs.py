@@ -9,8 +9,7 @@ from datetime import timezone
 import click
 
 from credit_engine.commands.db import migrated_container
-from credit_engine.services.runs import DONE_STATUSES, RunAlreadyDone, RunInProgress, recent_runs
-from credit_engine.storage.models import JobRunRow, RegradeFailureRow
+from credit_engine.regrade.claims import RunAlreadyDone, RunInProgress, recent_run_views
 
 COLUMNS = ("id", "job", "business_date", "mode", "status", "subjects", "regraded", "changed",
            "announcements", "failed", "chunks", "duration_s", "attempts", "owner")
@@ -22,34 +21,16 @@ def jobs() -> None:
     """Scheduled jobs and their runs."""
 
 
-def _run_view(row: JobRunRow, totals: dict[str, int]) -> dict[str, object]:
-    # A run still going shows what its done chunks add up to so far.
-    counts = totals if row.status not in DONE_STATUSES else {
-        "regraded": row.regraded, "changed": row.changed, "announcements": row.announcements}
-    return {"id": row.id, "job": row.job, "business_date": row.business_date.isoformat(),
-            "mode": row.mode, "status": row.status, "subjects": row.subjects_total,
-            "regraded": counts["regraded"], "changed": counts["changed"],
-            "announcements": counts["announcements"], "failed": totals["failed"],
-            "chunks": f"{totals['chunks_done']}/{row.chunks_total}", "duration_s": round(row.duration_seconds or 0.0, 1),
-            "attempts": row.attempts, "owner": row.owner,
-            "started_at": row.started_at.isoformat(),
-            "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-            "detail": row.detail, "error": row.error}
-
-
 @jobs.command()
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--job", "job_id", default=None, help="Only runs of this job.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def status(limit: int, job_id: str | None, as_json: bool) -> None:
     """The latest runs: status, counts, chunks done and duration."""
-    from credit_engine.services.regrade_runs import run_totals
-
     container = migrated_container()
     try:
         with container.session_factory() as session:
-            rows = recent_runs(session, limit, job_id)
-            views = [_run_view(r, run_totals(session, r.id)) for r in rows]
+            views = recent_run_views(session, limit, job_id)
     finally:
         container.engine.dispose()
     if as_json:
@@ -73,17 +54,17 @@ def status(limit: int, job_id: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def failures(run_id: int, as_json: bool) -> None:
     """The subjects run RUN_ID could not grade, and why (the next nightly run retries them)."""
-    from sqlalchemy import select
+    from credit_engine.errors import NotFound
+    from credit_engine.services.run_failures import failures_of_run
 
     container = migrated_container()
     try:
         with container.session_factory() as session:
-            if session.get(JobRunRow, run_id) is None:
-                raise click.BadParameter(f"no run with id {run_id}", param_hint="RUN_ID")
-            rows = session.execute(
-                select(RegradeFailureRow.subject_type, RegradeFailureRow.subject_id,
-                       RegradeFailureRow.error, RegradeFailureRow.at)
-                .where(RegradeFailureRow.run_id == run_id).order_by(RegradeFailureRow.id)).all()
+            try:
+                found = failures_of_run(session, run_id)
+            except NotFound as missing:
+                raise click.BadParameter(missing.detail, param_hint="RUN_ID") from None
+            rows = [(f.subject_type, f.subject_id, f.error, f.at) for f in found]
     finally:
         container.engine.dispose()
     for kind, ident, error, at in rows:

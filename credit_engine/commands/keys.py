@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 import click
 
 from credit_engine.commands.db import as_click_error, migrated_container
+from credit_engine.domain.scopes import SCOPE_NAMES
 from credit_engine.errors import CreditEngineError
-from credit_engine.services.keys import SCOPES, create_key, list_keys, revoke_key
+from credit_engine.services.keys import create_key, list_keys, revoke_key
 
 
 @click.group()
@@ -19,7 +20,7 @@ def keys() -> None:
 @keys.command()
 @click.option("--name", required=True, help="Unique name of the consuming system.")
 @click.option("--scopes", required=True,
-              help=f"Comma-separated scopes: {', '.join(sorted(SCOPES))}.")
+              help=f"Comma-separated scopes: {', '.join(sorted(SCOPE_NAMES))}.")
 def create(name: str, scopes: str) -> None:
     """Create a key; the key itself is printed alone on the last line, once."""
     container = migrated_container()

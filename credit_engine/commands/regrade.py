@@ -11,9 +11,11 @@ import click
 
 from credit_engine.commands.db import as_click_error, migrated_container
 from credit_engine.errors import CreditEngineError
-from credit_engine.services.executors import make_executor, run_regrade
-from credit_engine.services.regrade_runs import DEFAULT_CHUNK_SIZE, DIRTY, FULL, ChunkOutcome, RunReport
-from credit_engine.services.runs import RunAlreadyDone, RunInProgress
+from credit_engine.regrade.claims import RunAlreadyDone, RunInProgress
+from credit_engine.regrade.driver import run_regrade
+from credit_engine.regrade.executors import make_executor
+from credit_engine.regrade.outcomes import ChunkOutcome, RunReport
+from credit_engine.regrade.planning import DEFAULT_CHUNK_SIZE, DIRTY, FULL
 from credit_engine.validation.context import business_date_problem
 
 # Manual runs share the scheduler's claims: `--dirty` on a date the nightly job ran (or is

@@ -70,9 +70,9 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Run the HTTP API, the OpenAPI docs and the public page."""
     settings = Settings.from_env()
     if settings.is_sqlite:  # the embedded default needs no separate `db upgrade`
-        from credit_engine.storage.schema import upgrade_database
+        from credit_engine.commands.db import upgrade_embedded
 
-        upgrade_database(settings.database_url)
+        upgrade_embedded(settings.database_url)
     if demo:
         _load_demo(settings)
     url_host = f"[{host}]" if ":" in host else host

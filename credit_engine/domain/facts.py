@@ -18,14 +18,10 @@ from typing import Any, Mapping
 
 from credit_engine.domain.dates import add_months
 from credit_engine.domain.model import Record
+from credit_engine.domain.record_kinds import (
+    KINDS, MAX_FINE_AMOUNT, MAX_ITEMS, MAX_REFERENCE, PENALTY_MEASURES, FactField,
+)
 from credit_engine.errors import Conflict
-from credit_engine.rules.conditions import FACT_FIELDS, PENALTY_MEASURES
-
-VALIDITY_KINDS = ("certification", "insurance", "practice")
-
-MAX_FINE_AMOUNT = Decimal("10000000000")  # yuan; a fine is > 0 and at most this, in fen
-MAX_ITEMS = 10_000  # items of one inspection: checked, failed
-MAX_REFERENCE = 128  # characters of a decision, case, policy or violation number
 
 
 class RecordOutOfBounds(Conflict):
@@ -136,33 +132,21 @@ def penalty_fields(record: Record, config: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-_DETAIL_FIELDS: dict[str, dict[str, Any]] = {
-    "inspection": {"result": "compliant", "refused": False, "key_items_failed": 0, "general_items_failed": 0},
-    "sampling": {"result": "pass", "level": "county", "hazard": "other"},
-    "self_check": {"status": "on_time"},
-    "complaint": {"substantiated": False},
-    "incident": {"level": "general"},
-    "conviction": {"imprisonment": False},
-    "commendation": {"level": "county"},
-    "certification": {"scheme": "HACCP"},
-    "insurance": {},
-    "practice": {"practice": "traceability"},
-}
-
-
 def window_months(record: Record, fields: Mapping[str, Any], windows: Mapping[str, int]) -> int | None:
     """The record's counting window in months (None: no window, or validity-based)."""
     if record.kind == "penalty":
         return windows["penalty_minor"] if fields["minor"] else windows["penalty"]
-    return windows.get(record.kind)
+    kind = KINDS.get(record.kind)
+    names = kind.windows if kind else (record.kind,)  # (a kind no table knows: by its name)
+    return windows.get(names[0]) if names else None
 
 
-def _detail(record: Record, name: str, default: Any) -> Any:
-    """A non-penalty detail as the fact catalogue types it; RecordOutOfBounds when it is not."""
+def _detail(record: Record, spec: FactField) -> Any:
+    """A non-penalty detail as the kind's fact field types it; RecordOutOfBounds when it is not."""
+    name, expected = spec.name, spec.type
     value = record.details.get(name)
     if value is None:
-        return default
-    expected = FACT_FIELDS[record.kind][name]
+        return spec.default
     if isinstance(expected, tuple):
         if isinstance(value, str) and value in expected:
             return value
@@ -180,12 +164,13 @@ def record_fact(record: Record, as_of: date, config: Mapping[str, Any]) -> dict[
     """The fact asserted for one counting record (JSON-serialisable, no None values)."""
     fact: dict[str, Any] = {"rid": record.id, "kind": record.kind, "subject_type": record.subject.type,
                             "age_months": age_months(record.occurred_on, as_of)}
-    if record.kind == "penalty":
+    kind = KINDS.get(record.kind)
+    if kind and kind.derived_facts:
         fact.update(penalty_fields(record, config["penalty"]))
     else:
-        for name, default in _DETAIL_FIELDS.get(record.kind, {}).items():
-            fact[name] = _detail(record, name, default)
-    if record.kind in VALIDITY_KINDS:
+        for spec in kind.facts if kind else ():
+            fact[spec.name] = _detail(record, spec)
+    if kind and kind.validity:
         valid_until = _valid_until(record)
         fact["in_window"] = valid_until is not None and valid_until >= as_of
     else:

@@ -15,11 +15,6 @@ SubjectType = Literal["enterprise", "person"]
 
 CATEGORIES = ("production", "catering", "retail", "canteen", "small_workshop")
 ROLE_KINDS = ("legal_representative", "principal", "food_safety_manager")
-RECORD_KINDS = (
-    "penalty", "inspection", "sampling", "self_check", "complaint", "incident",
-    "conviction", "commendation", "certification", "insurance", "practice",
-)
-ENTERPRISE_ONLY_KINDS = ("inspection", "sampling", "self_check", "certification", "insurance", "practice")
 CONTEXTS = ("licensing", "financing", "procurement", "inspection", "honours")
 GRADES = ("A", "B", "C", "D")
 

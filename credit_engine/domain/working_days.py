@@ -8,7 +8,7 @@ Three layers decide whether a day is a working day (docs/working-days.md):
    none of its copies of yearly schedules).
 2. The official schedule of a year published by the State Council's General Office:
    bridging days off and make-up working days (调休). Shipped as data, one YAML file a
-   year in `credit_engine/calendars/`.
+   year, loaded by `credit_engine.calendars` (this module reads no files).
 3. The local holidays file (CREDIT_ENGINE_HOLIDAYS_FILE): local closures, make-up working
    days of years not shipped yet, and `YYYY complete` for a year whose schedule it holds.
 
@@ -22,17 +22,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import holidays
-import yaml
 
 from credit_engine.errors import CreditEngineError
 
 OBJECTION_WORKING_DAYS = 15
-SCHEDULES_PACKAGE = "credit_engine.calendars"
 
 # The names the `holidays` China calendar (in zh_CN) gives the statutory
 # days; anything else it lists (its copies of yearly schedules: "休息日（由 … 调休）",
@@ -108,59 +104,6 @@ def parse_holidays_file(lines: Iterable[str], source: str = "holidays file") -> 
                           frozenset(found["complete"]))
 
 
-def load_holidays_file(path: Path | None) -> LocalAdditions:
-    """The additions of the local holidays file at `path`; none when no file is configured."""
-    if path is None:
-        return LocalAdditions()
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise HolidaysFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return parse_holidays_file(text.splitlines(), str(path))
-
-
-def _dates(data: dict[str, Any], key: str, year: int, source: str) -> frozenset[date]:
-    values = data.get(key) or []
-    if not isinstance(values, list):
-        raise HolidaysFileError(f"{source}: {key} must be a list of dates")
-    days = set()
-    for value in values:
-        day = value if isinstance(value, date) else None
-        if day is None or day.year != year:
-            raise HolidaysFileError(f"{source}: {key}: {value!r} is not a date in {year}")
-        days.add(day)
-    return frozenset(days)
-
-
-def parse_schedule(text: str, source: str) -> YearSchedule:
-    """One shipped schedule file: `year`, `source` (the notice), `days_off`, `working_days`."""
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict) or not isinstance(data.get("year"), int):
-        raise HolidaysFileError(f"{source}: needs `year: YYYY`")
-    notice = data.get("source")
-    if not isinstance(notice, dict) or not notice.get("title") or not notice.get("date"):
-        raise HolidaysFileError(f"{source}: needs `source` with the notice's title and date")
-    year = data["year"]
-    off, work = (_dates(data, key, year, source) for key in ("days_off", "working_days"))
-    if off & work:
-        raise HolidaysFileError(f"{source}: {sorted(off & work)[0]} is both off and working")
-    number = f"{notice['number']}, " if notice.get("number") else ""
-    return YearSchedule(year, off, work, f"{notice['title']} ({number}{notice['date']})")
-
-
-@lru_cache(maxsize=1)
-def shipped_schedules() -> Mapping[int, YearSchedule]:
-    """The official schedules shipped with the package, by year."""
-    schedules: dict[int, YearSchedule] = {}
-    for entry in resources.files(SCHEDULES_PACKAGE).iterdir():
-        if entry.name.endswith(".yaml"):
-            schedule = parse_schedule(entry.read_text(encoding="utf-8"), entry.name)
-            if entry.name != f"{schedule.year}.yaml":
-                raise HolidaysFileError(f"{entry.name}: holds year {schedule.year}")
-            schedules[schedule.year] = schedule
-    return schedules
-
-
 @dataclass(frozen=True)
 class ObjectionDeadline:
     """A deadline, provisional when the days it counts cross a year without a schedule."""
@@ -174,18 +117,15 @@ class WorkingDayCalendar:
     """Decides whether a day is a working day and counts working days forward."""
 
     def __init__(self, extra_holidays: Iterable[date] = (), *,
-                 local: LocalAdditions | None = None,
-                 schedules: Mapping[int, YearSchedule] | None = None) -> None:
+                 schedules: Mapping[int, YearSchedule],
+                 local: LocalAdditions | None = None) -> None:
+        """`schedules`: the official schedules known, by year (`credit_engine.calendars`
+        loads the shipped ones); `local`: the additions of the local holidays file."""
         local = local or LocalAdditions()
         self.closures = local.closures | frozenset(extra_holidays)
         self.extra_working_days = local.working_days
-        self.schedules = dict(shipped_schedules() if schedules is None else schedules)
+        self.schedules = dict(schedules)
         self.local_complete_years = local.complete_years
-
-    @classmethod
-    def from_file(cls, path: Path | None) -> "WorkingDayCalendar":
-        """The shipped schedules plus the additions of the local holidays file (if any)."""
-        return cls(local=load_holidays_file(path))
 
     def has_schedule(self, year: int) -> bool:
         """Whether the official schedule of `year` is known (shipped or marked complete)."""
@@ -226,9 +166,3 @@ class WorkingDayCalendar:
     def objection_deadline(self, published_on: date) -> date:
         """Last day to object: the 15th working day after the publication date."""
         return self.deadline(published_on).day
-
-
-@lru_cache(maxsize=8)
-def calendar_for(holidays_file: Path | None) -> WorkingDayCalendar:
-    """The calendar of a holidays file, read once per process (restart to re-read it)."""
-    return WorkingDayCalendar.from_file(holidays_file)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from random import Random
 
+from credit_engine.domain.record_kinds import LEVELS
 from credit_engine.population.places import District
 
-LEVELS = ("national", "provincial", "city", "county")
 MINOR_FINES = (500, 1000, 2000, 3000, 5000, 8000, 10000)
 MEDIUM_FINES = (20000, 30000, 50000, 50000, 80000, 100000)
 HEAVY_FINES = (150000, 200000, 300000, 500000)

@@ -1,4 +1,4 @@
-"""Ruleset schema, loader and compiler; `rules/engine.py` is the only durable_rules user."""
+"""Ruleset files: structure, loader, compiler; `rules/engine.py` is the only durable_rules user."""
 
 from credit_engine.rules.compiled import CompiledRule, CompiledRuleset
 from credit_engine.rules.loader import NoRulesetInForce, RulesetRegistry, load_ruleset_file

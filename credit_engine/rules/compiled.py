@@ -10,14 +10,12 @@ from datetime import date
 from typing import Any, Mapping
 
 from credit_engine.domain.model import GRADES
+from credit_engine.domain.record_kinds import PENALTY_MEASURES, REQUIRED_WINDOWS, WINDOW_KINDS
 from credit_engine.errors import RulesetError
 from credit_engine.rules.conditions import (
-    FACT_FIELDS, PENALTY_MEASURES, ConditionError, FactScreen, compile_condition,
-    month_thresholds)
+    FACT_FIELDS, ConditionError, FactScreen, compile_condition, month_thresholds)
 
 TEXT_PLACEHOLDERS = {"points", "date", "count"}
-REQUIRED_WINDOWS = ("penalty_minor", "penalty", "inspection", "sampling", "self_check",
-                    "complaint", "incident", "commendation")
 
 
 @dataclass(frozen=True)
@@ -254,7 +252,7 @@ def month_thresholds_by_kind(data: Mapping[str, Any], conditions: list[Mapping[s
     Incremental regrades wake a subject only on these dates, so fewer is faster."""
     by_kind: dict[str, set[int]] = {}
     for name, months in data["windows"].items():
-        by_kind.setdefault("penalty" if name.startswith("penalty") else name, set()).add(months)
+        by_kind.setdefault(WINDOW_KINDS[name], set()).add(months)
     for condition in conditions:
         by_kind.setdefault(condition_kind(condition), set()).update(month_thresholds(condition))
     for condition in listing:

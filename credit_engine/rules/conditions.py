@@ -10,36 +10,17 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-PENALTY_MEASURES = (
-    "warning", "circulated_criticism", "fine", "confiscation", "suspension",
-    "permit_withdrawal", "licence_revocation", "employment_restriction",
-)
-LEVELS = ("national", "provincial", "city", "county")
-HAZARDS = ("illegal_substance", "additive_overuse", "pesticide_residue", "veterinary_residue",
-           "microbial", "heavy_metal", "label", "other")
-INCIDENT_LEVELS = ("especially_major", "major", "relatively_large", "general")
+from credit_engine.domain.model import CATEGORIES
+from credit_engine.domain.record_kinds import KINDS, SUBJECT_TYPES
 
-_COMMON: dict[str, Any] = {"age_months": int, "in_window": bool, "subject_type": ("enterprise", "person")}
+_COMMON: dict[str, Any] = {"age_months": int, "in_window": bool, "subject_type": SUBJECT_TYPES}
 
-# Field catalogue per fact kind: a type, or a tuple of the allowed string values.
+# Field catalogue per fact kind: a type, or a tuple of the allowed string values. Record
+# kinds and their fields come from the record-kind registry.
 FACT_FIELDS: dict[str, dict[str, Any]] = {
-    "penalty": {**_COMMON, "measure_points": int, "heaviest_measure": PENALTY_MEASURES,
-                "minor": bool, "aggravated": bool, "serious": bool, "fine_amount": float,
-                "violation": str, **{f"has_{m}": bool for m in PENALTY_MEASURES}},
-    "inspection": {**_COMMON, "result": ("compliant", "basically_compliant", "non_compliant"),
-                   "refused": bool, "key_items_failed": int, "general_items_failed": int},
-    "sampling": {**_COMMON, "result": ("pass", "fail"), "level": LEVELS, "hazard": HAZARDS},
-    "self_check": {**_COMMON, "status": ("on_time", "late", "missing")},
-    "complaint": {**_COMMON, "substantiated": bool},
-    "incident": {**_COMMON, "level": INCIDENT_LEVELS},
-    "conviction": {**_COMMON, "imprisonment": bool},
-    "commendation": {**_COMMON, "level": LEVELS},
-    "certification": {**_COMMON, "scheme": ("HACCP", "ISO22000", "green_food", "organic")},
-    "insurance": {**_COMMON},
-    "practice": {**_COMMON, "practice": ("open_kitchen", "traceability")},
+    **{kind.name: {**_COMMON, **{f.name: f.type for f in kind.facts}} for kind in KINDS.values()},
     # One fact per evaluation about the subject itself; counters are added per ruleset.
-    "subject": {"subject_type": ("enterprise", "person"),
-                "category": ("production", "catering", "retail", "canteen", "small_workshop", "none"),
+    "subject": {"subject_type": SUBJECT_TYPES, "category": (*CATEGORIES, "none"),
                 "banned": bool, "banned_for_life": bool, "listed": bool, "employs_banned": bool},
 }
 

@@ -18,7 +18,7 @@ from credit_engine.rules import engine
 from credit_engine.rules.compiled import (
     CompiledRuleset, all_month_thresholds, month_thresholds_by_kind, check_measures, check_numbers, compile_rules,
     compile_sanctions)
-from credit_engine.rules.schema import RulesetSchema, first_error
+from credit_engine.rules.ruleset_file import RulesetSchema, first_error
 
 
 class NoRulesetInForce(NotFound):
@@ -138,12 +138,18 @@ class RulesetRegistry:
         """The new-licence periods (months) of every loaded version."""
         return frozenset(int(r.config["hygiene"]["new_licence_months"]) for r in self.rulesets)
 
-    def for_date(self, day: date) -> CompiledRuleset:
-        """The version in force on `day`: the latest effective_from on or before it."""
+    def in_force_on(self, day: date) -> CompiledRuleset | None:
+        """The version in force on `day` (the latest effective_from on or before it), or
+        None before the first one."""
         index = bisect.bisect_right(self.effective_dates, day)
-        if index == 0:
+        return self.rulesets[index - 1] if index else None
+
+    def for_date(self, day: date) -> CompiledRuleset:
+        """The version in force on `day`; NoRulesetInForce before the first one."""
+        ruleset = self.in_force_on(day)
+        if ruleset is None:
             raise NoRulesetInForce(f"no ruleset is in force on {day.isoformat()}")
-        return self.rulesets[index - 1]
+        return ruleset
 
     def by_name(self, name: str) -> CompiledRuleset:
         """The version called `<id>@<version>`."""

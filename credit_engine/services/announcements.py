@@ -13,18 +13,20 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import CreditResult, SubjectRef
 from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.services.audit import append_audit
-from credit_engine.storage.models import AnnouncementRow, ObjectionRow
+from credit_engine.storage.repositories import announcements as stored
+from credit_engine.storage.repositories.announcements import (
+    LISTING, DeadlineChange, StoredAnnouncement, StoredObjection,
+)
 
 GRADE_CHANGE = "grade_change"
-LISTING = "listing"
+__all__ = ["LISTING", "StoredAnnouncement", "StoredObjection"]  # with the use cases below
 
 
 def _listing_key(record_ids: Sequence[int]) -> str:
@@ -52,35 +54,32 @@ def _wanted(previous_grade: str | None, current: CreditResult,
 
 
 def _exists(session: Session, subject: SubjectRef, kind: str, key: str) -> bool:
-    return session.scalar(select(AnnouncementRow.id).where(
-        AnnouncementRow.subject_type == subject.type, AnnouncementRow.subject_id == subject.id,
-        AnnouncementRow.type == kind, AnnouncementRow.dedupe_key == key)) is not None
+    return stored.announcement_exists(session, subject, kind, key)
 
 
 def publish_announcements(session: Session, subject: SubjectRef, previous_grade: str | None,
                           current: CreditResult, business_date: date, actor: str, *,
-                          calendar: WorkingDayCalendar) -> list[AnnouncementRow]:
+                          calendar: WorkingDayCalendar) -> list[Any]:
     """Publish what a regrade of `subject` as of `business_date` calls for; never twice.
 
     `previous_grade` is the subject's latest grade before this one (None: a first grade).
     `calendar` counts the objection deadline: the container's, built from the settings.
+    Returns the stored announcements (the regrade counts them; the lifecycle's later
+    changes in the same transaction show on them).
     """
-    published: list[AnnouncementRow] = []
+    published: list[Any] = []
     for kind, key in _wanted(previous_grade, current, business_date):
         if _exists(session, subject, kind, key):
             continue
-        row = AnnouncementRow(
-            type=kind, subject_type=subject.type, subject_id=subject.id, dedupe_key=key,
+        # a concurrent regrade may have published it first: then nothing is stored
+        row = stored.insert_announcement(
+            session, type=kind, subject_type=subject.type, subject_id=subject.id, dedupe_key=key,
             old_grade=previous_grade, new_grade=current.grade,
             reasons=_reasons(current), ruleset=current.ruleset, published_on=business_date,
             objection_deadline=(deadline := calendar.deadline(business_date)).day,
             objection_deadline_provisional=deadline.provisional,
             listed_until=current.listed_until if kind == LISTING else None, created_by=actor)
-        try:
-            with session.begin_nested():  # a concurrent regrade may have published it first
-                session.add(row)
-                session.flush()
-        except IntegrityError:
+        if row is None:
             continue
         append_audit(session, actor, "announcement.publish", f"announcement:{row.id}", {
             "type": kind, "subject": str(subject), "old_grade": row.old_grade,
@@ -91,7 +90,8 @@ def publish_announcements(session: Session, subject: SubjectRef, previous_grade:
     return published
 
 
-def status_of(row: AnnouncementRow, objections: Sequence[ObjectionRow], as_of: date) -> str:
+def status_of(row: StoredAnnouncement, objections: Sequence[StoredObjection],
+              as_of: date) -> str:
     """`withdrawn`, `under_objection` (an objection pending on `as_of`) or `published`."""
     if row.withdrawn_on is not None and row.withdrawn_on <= as_of:
         return "withdrawn"
@@ -106,55 +106,27 @@ def status_of(row: AnnouncementRow, objections: Sequence[ObjectionRow], as_of: d
 class AnnouncementView:
     """An announcement with its status as of a date."""
 
-    row: AnnouncementRow
+    row: StoredAnnouncement
     status: str
 
 
-def _objections_by_announcement(session: Session,
-                                ids: Sequence[int]) -> dict[int, list[ObjectionRow]]:
-    found: dict[int, list[ObjectionRow]] = {i: [] for i in ids}
-    if ids:
-        for objection in session.scalars(
-                select(ObjectionRow).where(ObjectionRow.announcement_id.in_(ids))):
-            found[objection.announcement_id].append(objection)
-    return found
-
-
-def with_status(session: Session, rows: Sequence[AnnouncementRow],
+def with_status(session: Session, rows: Sequence[StoredAnnouncement],
                 as_of: date) -> list[AnnouncementView]:
     """Each row with its status as of `as_of` (one query for all objections)."""
-    objections = _objections_by_announcement(session, [r.id for r in rows])
+    objections = stored.objections_by_announcement(session, [r.id for r in rows])
     return [AnnouncementView(r, status_of(r, objections[r.id], as_of)) for r in rows]
-
-
-def public_filter(as_of: date):  # type: ignore[no-untyped-def]
-    """What the public may see: every enterprise announcement; a person only while listed.
-
-    docs/domain.md, Privacy: the public sees persons only on the serious-dishonesty list, so
-    a person's grade changes and ended or withdrawn listings stay out of public view.
-    """
-    person_listed = and_(
-        AnnouncementRow.subject_type == "person", AnnouncementRow.type == LISTING,
-        AnnouncementRow.listed_until > as_of,
-        or_(AnnouncementRow.withdrawn_on.is_(None), AnnouncementRow.withdrawn_on > as_of))
-    return and_(AnnouncementRow.published_on <= as_of,
-                or_(AnnouncementRow.subject_type == "enterprise", person_listed))
 
 
 def list_announcements(session: Session, as_of: date, *, public: bool = True,
                        subject: SubjectRef | None = None, offset: int = 0,
                        limit: int = 50) -> list[AnnouncementView]:
-    """Announcements published on or before `as_of`, newest first."""
-    query = select(AnnouncementRow)
-    if public:
-        query = query.where(public_filter(as_of))
-    else:
-        query = query.where(AnnouncementRow.published_on <= as_of)
-    if subject is not None:
-        query = query.where(AnnouncementRow.subject_type == subject.type,
-                            AnnouncementRow.subject_id == subject.id)
-    query = query.order_by(AnnouncementRow.published_on.desc(), AnnouncementRow.id.desc())
-    rows = list(session.scalars(query.offset(offset).limit(limit)))
+    """Announcements published on or before `as_of`, newest first.
+
+    `public`: only what the public may see (docs/domain.md, Privacy): every enterprise
+    announcement, a person's only while listed.
+    """
+    rows = stored.announcements_page(session, as_of, public=public, subject=subject,
+                                     offset=offset, limit=limit)
     return with_status(session, rows, as_of)
 
 
@@ -162,19 +134,12 @@ def close_expired_objection_windows(session: Session, today: date,
                                     actor: str = "scheduler") -> list[int]:
     """Make final every announcement whose objection deadline has passed with no objection
     pending (an objection filed in time keeps it open until resolved); audited once."""
-    pending = select(ObjectionRow.announcement_id).where(ObjectionRow.resolved_on.is_(None))
-    rows = list(session.scalars(
-        select(AnnouncementRow).where(
-            AnnouncementRow.final_on.is_(None), AnnouncementRow.withdrawn_on.is_(None),
-            AnnouncementRow.objection_deadline < today, AnnouncementRow.id.not_in(pending))
-        .order_by(AnnouncementRow.id)))
-    for row in rows:
-        row.final_on = today
-    if rows:
+    ids = stored.finalise_expired(session, today)
+    if ids:
         append_audit(session, actor, "announcements.final", "announcements",
-                     {"on": today.isoformat(), "count": len(rows),
-                      "first_id": rows[0].id, "last_id": rows[-1].id})
-    return [row.id for row in rows]
+                     {"on": today.isoformat(), "count": len(ids),
+                      "first_id": ids[0], "last_id": ids[-1]})
+    return ids
 
 
 @dataclass(frozen=True)
@@ -188,8 +153,7 @@ class DeadlineRecompute:
 
 def count_provisional_deadlines(session: Session) -> int:
     """Announcements whose objection deadline is still provisional."""
-    return session.scalar(select(func.count()).select_from(AnnouncementRow).where(
-        AnnouncementRow.objection_deadline_provisional.is_(True))) or 0
+    return stored.count_provisional(session)
 
 
 def recompute_provisional_deadlines(session: Session, calendar: WorkingDayCalendar,
@@ -199,19 +163,21 @@ def recompute_provisional_deadlines(session: Session, calendar: WorkingDayCalend
     The flag clears once every year the deadline crosses has a schedule. A window closed
     by the lifecycle job on or before the new deadline opens again. Audited once.
     """
-    rows = list(session.scalars(select(AnnouncementRow).where(
-        AnnouncementRow.objection_deadline_provisional.is_(True)).order_by(AnnouncementRow.id)))
-    moved, settled = [], []
+    rows = stored.provisional_announcements(session)
+    moved, settled, changes = [], [], []
     for row in rows:
         now = calendar.deadline(row.published_on)
-        if now.day > row.objection_deadline:
-            row.objection_deadline = now.day
+        deadline, final_on = row.objection_deadline, row.final_on
+        if now.day > deadline:
+            deadline = now.day
             moved.append(row.id)
-            if row.final_on is not None and row.final_on <= now.day:
-                row.final_on = None
+            if final_on is not None and final_on <= now.day:
+                final_on = None
         if not now.provisional:
-            row.objection_deadline_provisional = False
             settled.append(row.id)
+        if deadline != row.objection_deadline or not now.provisional:
+            changes.append(DeadlineChange(row.id, deadline, now.provisional, final_on))
+    stored.update_deadlines(session, changes)
     if moved or settled:
         append_audit(session, actor, "announcements.deadlines_recomputed", "announcements",
                      {"checked": len(rows), "moved": moved[:100], "moved_count": len(moved),

@@ -12,7 +12,8 @@ as a decision never fails because another process was auditing at the same momen
 lock is held until commit, so call `append_audit` as the last write of a use case.
 
 `prev_hash` is UNIQUE all the same, so a writer that bypassed the lock could still not
-fork the chain; `retry_on_audit_conflict` would then run the use case again.
+fork the chain; the unit of work (`storage/unit_of_work.run_in_transaction`) would then
+run the use case again.
 
 Deleting the newest entries cannot be seen from the chain alone: keep the `head_hash`
 reported by `verify_chain` somewhere else if that matters.
@@ -22,14 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from credit_engine.errors import ValidationFailed
 from credit_engine.storage.models import AuditRow, utcnow
@@ -38,8 +37,6 @@ GENESIS_HASH = "0" * 64
 # Any constant: identifies "the audit chain" among PostgreSQL advisory locks.
 _ADVISORY_LOCK_KEY = 0x43450A0D17
 _LIMITS = {"actor": 100, "action": 64, "target": 200}
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -139,24 +136,6 @@ def append_audit(session: Session, actor: str, action: str, target: str,
     session.add(row)
     session.flush()  # a fork of the chain fails here, inside the caller's transaction
     return row
-
-
-def is_audit_conflict(error: IntegrityError) -> bool:
-    """True when `error` is a second writer extending the same chain entry."""
-    return "prev_hash" in str(error.orig)
-
-
-def retry_on_audit_conflict(session_factory: sessionmaker[Session],
-                            use_case: Callable[[Session], T], attempts: int = 5) -> T:
-    """Run `use_case` in its own transaction, again from the start if the chain forked."""
-    for attempt in range(1, attempts + 1):
-        try:
-            with session_factory.begin() as session:
-                return use_case(session)
-        except IntegrityError as error:
-            if not is_audit_conflict(error) or attempt == attempts:
-                raise
-    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 _ENTRY_COLUMNS = (AuditRow.id, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.target,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credit_engine.bootstrap import Container
@@ -16,7 +14,10 @@ from credit_engine.errors import ValidationFailed
 from credit_engine.population import Population, generate_population
 from credit_engine.services.records import ingest_records
 from credit_engine.services.subjects import put_role, register_person, upsert_enterprise
-from credit_engine.storage.models import EnterpriseRow, PersonRow, RecordRow, RoleRow
+from credit_engine.storage.repositories.records import known_external_ids
+from credit_engine.storage.repositories.subjects import (
+    LOOKUP_CHUNK, chunks, known_usccs, person_ids_by_id_number, role_ends,
+)
 from credit_engine.validation.context import require_business_date, validation_today
 from credit_engine.validation.records import MAX_BATCH, RecordBatchSchema
 from credit_engine.validation.subjects import EnterpriseInSchema, PersonInSchema, RoleInSchema
@@ -25,7 +26,6 @@ ACTOR = "demo"
 DEMO_SEED = 20261129
 # Fixed, so the demo loaded on a later day is the same population with newer records.
 DEMO_START = date(2022, 1, 1)
-_LOOKUP_CHUNK = 500  # keys per IN (...) query, well below every backend's parameter limit
 
 
 @dataclass(frozen=True)
@@ -63,24 +63,12 @@ def load_demo(container: Container, *, seed: int = DEMO_SEED, enterprises: int =
         return _store(session, items, population)
 
 
-def _chunks(values: list[Any], size: int = _LOOKUP_CHUNK) -> Iterator[list[Any]]:
-    for first in range(0, len(values), size):
-        yield values[first:first + size]
-
-
-def _existing(session: Session, column: Any, values: Iterable[Any]) -> set[Any]:
-    found: set[Any] = set()
-    for part in _chunks(sorted(set(values))):
-        found.update(session.scalars(select(column).where(column.in_(part))))
-    return found
-
-
 def _already_loaded(session: Session, population: Population) -> bool:
     usccs = [e["uscc"] for e in population.enterprises]
-    if len(_existing(session, EnterpriseRow.uscc, usccs)) < len(usccs):
+    if len(known_usccs(session, usccs, LOOKUP_CHUNK)) < len(usccs):
         return False
     external_ids = [r["external_id"] for r in population.records]
-    return len(_existing(session, RecordRow.external_id, external_ids)) == len(external_ids)
+    return len(known_external_ids(session, external_ids, LOOKUP_CHUNK)) == len(external_ids)
 
 
 def _load(schema: Any, body: dict[str, Any], where: str) -> dict[str, Any]:
@@ -104,7 +92,7 @@ def validate_population(population: Population, today: date) -> _ValidItems:
                   _load(role_schema, _without(r, "uscc", "id_number"), r["uscc"]))
                  for r in population.roles]
         records: list[dict[str, Any]] = []
-        for part in _chunks(population.records, MAX_BATCH):
+        for part in chunks(population.records, MAX_BATCH):
             records.extend(_load(batch_schema, {"records": part}, "records")["records"])
     return _ValidItems(enterprises, people, roles, records)
 
@@ -114,7 +102,7 @@ def _without(item: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 
 def _store(session: Session, items: _ValidItems, population: Population) -> DemoSummary:
-    known = _existing(session, EnterpriseRow.uscc, [uscc for uscc, _ in items.enterprises])
+    known = known_usccs(session, [uscc for uscc, _ in items.enterprises], LOOKUP_CHUNK)
     enterprises_created = 0
     for uscc, body in items.enterprises:
         if uscc not in known:  # an existing enterprise is left as its users changed it
@@ -127,10 +115,7 @@ def _store(session: Session, items: _ValidItems, population: Population) -> Demo
 
 
 def _register_persons(session: Session, persons: list[dict[str, Any]]) -> tuple[dict[str, str], int]:
-    rows: dict[str, str] = {}
-    for part in _chunks([p["id_number"] for p in persons]):
-        rows.update((number, person_id) for number, person_id in session.execute(
-            select(PersonRow.id_number, PersonRow.id).where(PersonRow.id_number.in_(part))))
+    rows = person_ids_by_id_number(session, [p["id_number"] for p in persons])
     created = 0
     for person in persons:
         if person["id_number"] not in rows:
@@ -141,11 +126,7 @@ def _register_persons(session: Session, persons: list[dict[str, Any]]) -> tuple[
 
 def _put_roles(session: Session, roles: list[tuple[str, str, dict[str, Any]]],
                person_ids: dict[str, str]) -> int:
-    usccs = sorted({uscc for uscc, _, _ in roles})
-    stored: dict[tuple[str, str, str, date], date | None] = {}
-    for part in _chunks(usccs):
-        for row in session.scalars(select(RoleRow).where(RoleRow.uscc.in_(part))):
-            stored[(row.uscc, row.person_id, row.role, row.from_on)] = row.to_on
+    stored = role_ends(session, {uscc for uscc, _, _ in roles})
     created = 0
     for uscc, id_number, body in roles:
         person_id = person_ids[id_number]
@@ -156,10 +137,10 @@ def _put_roles(session: Session, roles: list[tuple[str, str, dict[str, Any]]],
 
 
 def _ingest(session: Session, records: list[dict[str, Any]], person_ids: dict[str, str]) -> int:
-    known = _existing(session, RecordRow.external_id, [r["external_id"] for r in records])
+    known = known_external_ids(session, [r["external_id"] for r in records], LOOKUP_CHUNK)
     fresh = [_with_person_id(r, person_ids) for r in records if r["external_id"] not in known]
     created = 0
-    for part in _chunks(fresh, MAX_BATCH):
+    for part in chunks(fresh, MAX_BATCH):
         created += sum(r["status"] == "created" for r in ingest_records(session, part, ACTOR))
     return created
 

@@ -5,24 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.domain.model import CreditResult, Decision, SubjectRef, decide
 from credit_engine.domain.serialization import result_from_dict, result_to_dict
 from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.errors import NotFound, ValidationFailed
+from credit_engine.storage.repositories.file_changes import file_changed_since
 from credit_engine.rules import RulesetRegistry
 from credit_engine.services.audit import append_audit
-from credit_engine.services.dirty import file_changed_since, safety_margin
 from credit_engine.storage.credit_files import load_credit_files
-from credit_engine.storage.grades import grades_on, latest_letters_before
-from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow
+from credit_engine.storage.grades import (
+    grades_on, latest_letters_before, store_grade, stored_results,
+)
+from credit_engine.storage.repositories import subjects as stored_subjects
+from credit_engine.storage.transient_errors import database_trouble
 from credit_engine.validation.context import require_business_date
 
 
@@ -52,14 +53,9 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def _store(session: Session, existing: GradeRow | None, result: CreditResult,
+def _store(session: Session, existing: Any, result: CreditResult,
            data: dict[str, Any]) -> None:
-    row = existing or GradeRow(subject_type=result.subject.type, subject_id=result.subject.id,
-                               as_of=result.as_of)
-    row.ruleset, row.score, row.grade = result.ruleset, result.score, result.grade
-    row.result, row.next_change_on = data, result.next_change_on
-    if existing is None:
-        session.add(row)
+    store_grade(session, existing, result, data)  # one seam, for tests and the profiler
 
 
 Graded = tuple[SubjectRef, CreditResult, dict[str, Any]]
@@ -82,18 +78,6 @@ def _grade_each(subjects: Sequence[SubjectRef], files: dict[SubjectRef, Any], as
         except Exception as error:  # one subject's bad data: recorded, never the chunk's end
             failures.append(SubjectFailure(subject, describe_error(error)))
     return graded
-
-
-def database_trouble(error: BaseException) -> bool:
-    """True when `error` is the database's, not a subject's: unreachable, locked, a
-    deadlock, a forked audit chain, a grade another executor stored first. The whole
-    transaction is worth retrying; blaming the subject would be wrong."""
-    if isinstance(error, (OperationalError, InterfaceError)):
-        return True
-    if isinstance(error, IntegrityError):
-        text = str(error.orig).lower()
-        return "prev_hash" in text or "grades" in text
-    return False
 
 
 def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequence[SubjectRef],
@@ -135,27 +119,33 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
     return RegradeCounts(stored, changed, published, len(subjects) - stored)
 
 
-def subject_exists(session: Session, subject: SubjectRef) -> bool:
-    model = EnterpriseRow if subject.type == "enterprise" else PersonRow
-    return session.get(model, subject.id) is not None
-
-
 def _require_subject(session: Session, subject: SubjectRef) -> None:
-    if not subject_exists(session, subject):
+    if not stored_subjects.subject_exists(session, subject):
         raise NotFound(f"No {subject.type} with id {subject.id}.")
 
 
 def require_subjects(session: Session, subjects: Sequence[SubjectRef]) -> None:
     """ValidationFailed naming `subjects[i].id` for each subject that is not known."""
-    known_e = set(session.scalars(select(EnterpriseRow.uscc).where(
-        EnterpriseRow.uscc.in_([s.id for s in subjects if s.type == "enterprise"]))))
-    known_p = set(session.scalars(select(PersonRow.id).where(
-        PersonRow.id.in_([s.id for s in subjects if s.type == "person"]))))
+    known_e = stored_subjects.known_usccs(
+        session, [s.id for s in subjects if s.type == "enterprise"])
+    known_p = stored_subjects.known_person_ids(
+        session, [s.id for s in subjects if s.type == "person"])
     missing = {f"subjects[{i}].id": [f"No {s.type} with this id."]
                for i, s in enumerate(subjects)
                if s.id not in (known_e if s.type == "enterprise" else known_p)}
     if missing:
         raise ValidationFailed(missing)
+
+
+def all_subjects(session: Session, at_most: int) -> list[SubjectRef]:
+    """Every stored subject (enterprises, then persons), for a synchronous regrade of all;
+    ValidationFailed naming `all` when there are more than `at_most`."""
+    subjects = stored_subjects.all_subjects(session)
+    if len(subjects) > at_most:
+        raise ValidationFailed({"all": [
+            f"{len(subjects)} subjects: more than {at_most} regrade synchronously; "
+            "use `credit-engine regrade --all`."]})
+    return subjects
 
 
 def compute_credit(session: Session, registry: RulesetRegistry, subject: SubjectRef,
@@ -166,15 +156,16 @@ def compute_credit(session: Session, registry: RulesetRegistry, subject: Subject
 
 
 def credit_for(session: Session, registry: RulesetRegistry, subject: SubjectRef,
-               as_of: date, today: date) -> CreditResult:
+               as_of: date, today: date, *, margin: timedelta) -> CreditResult:
     """The grade as of `as_of` (never after `today`): the one a regrade stored for that date
-    when nothing in the subject's credit file changed since it was stored, else one computed
-    on the spot and not stored. Asking without a date means asking for today."""
+    when nothing in the subject's credit file changed since it was stored (looking `margin`
+    further back: `Settings.dirty_margin`), else one computed on the spot and not stored.
+    Asking without a date means asking for today."""
     require_business_date(as_of, today)
     _require_subject(session, subject)
     stored = grades_on(session, [subject], as_of).get(subject)
     if stored is not None and not file_changed_since(
-            session, subject, stored.created_at - safety_margin()):
+            session, subject, stored.created_at - margin):
         return result_from_dict(stored.result)
     return compute_credit(session, registry, subject, as_of)
 
@@ -182,18 +173,15 @@ def credit_for(session: Session, registry: RulesetRegistry, subject: SubjectRef,
 def credit_history(session: Session, subject: SubjectRef, today: date) -> list[CreditResult]:
     """Every grade a subject has had up to `today`, oldest first (none stored for later)."""
     _require_subject(session, subject)
-    rows = session.scalars(
-        select(GradeRow).where(GradeRow.subject_type == subject.type,
-                               GradeRow.subject_id == subject.id, GradeRow.as_of <= today)
-        .order_by(GradeRow.as_of))
-    return [result_from_dict(r.result) for r in rows]
+    return [result_from_dict(r) for r in stored_results(session, subject, today)]
 
 
 def decision_for(session: Session, registry: RulesetRegistry, subject: SubjectRef, context: str,
-                 as_of: date | None, actor: str, today: date) -> Decision:
+                 as_of: date | None, actor: str, today: date, *, margin: timedelta) -> Decision:
     """Restrict, favour or neither in one context as of `as_of` (default `today`, never
-    later); a subject never graded is answered from a grade computed on the spot. Audited."""
-    result = credit_for(session, registry, subject, as_of or today, today)
+    later); a subject never graded is answered from a grade computed on the spot (see
+    `credit_for` for `margin`). Audited."""
+    result = credit_for(session, registry, subject, as_of or today, today, margin=margin)
     decision = decide(result, context)
     append_audit(session, actor, "decision.query", str(subject), {
         "context": context, "as_of": decision.as_of.isoformat(), "asked_as_of":

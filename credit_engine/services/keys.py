@@ -8,18 +8,14 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credit_engine.domain.scopes import SCOPE_NAMES, Scope, grants
 from credit_engine.errors import Conflict, NotFound, ValidationFailed
 from credit_engine.services.audit import append_audit
-from credit_engine.storage.models import ApiKeyRow, utcnow
+from credit_engine.storage.repositories import keys as stored
+from credit_engine.storage.repositories.keys import StoredKey
 
-ADMIN = "admin"
-SCOPES = frozenset({
-    "records:write", "records:read", "credit:read", "decisions:read",
-    "announcements:write", ADMIN,
-})
 KEY_PATTERN = re.compile(r"^ce_(?P<prefix>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{43})$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$")
 
@@ -29,18 +25,19 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def parse_scopes(scopes: str | Iterable[str]) -> list[str]:
+def parse_scopes(scopes: str | Iterable[str]) -> list[Scope]:
     """Scopes from a comma-separated string or a list, checked, deduplicated and sorted."""
     items = scopes.split(",") if isinstance(scopes, str) else list(scopes)
     cleaned = sorted({s.strip() for s in items if isinstance(s, str) and s.strip()})
-    unknown = [s for s in cleaned if s not in SCOPES]
+    unknown = [s for s in cleaned if s not in SCOPE_NAMES]
+    valid = ", ".join(sorted(SCOPE_NAMES))
     if not cleaned:
-        raise ValidationFailed({"scopes": [f"give at least one of {', '.join(sorted(SCOPES))}"]})
+        raise ValidationFailed({"scopes": [f"give at least one of {valid}"]})
     if unknown:
         raise ValidationFailed({"scopes": [
-            f"unknown scope {s!r}; valid scopes: {', '.join(sorted(SCOPES))}" for s in unknown
+            f"unknown scope {s!r}; valid scopes: {valid}" for s in unknown
         ]})
-    return cleaned
+    return [Scope(s) for s in cleaned]
 
 
 def _check_name(name: str) -> str:
@@ -55,27 +52,23 @@ def create_key(session: Session, name: str, scopes: str | Iterable[str],
                actor: str = "cli") -> str:
     """Store a new key named `name` with `scopes`; return the key (the only time it is seen)."""
     name, scope_list = _check_name(name), parse_scopes(scopes)
-    if session.scalar(select(ApiKeyRow.id).where(ApiKeyRow.name == name)) is not None:
+    if stored.key_name_taken(session, name):
         raise Conflict(f"an API key named {name!r} already exists", field="name")
     prefix = secrets.token_hex(4)
     key = f"ce_{prefix}_{secrets.token_urlsafe(32)}"
-    session.add(ApiKeyRow(name=name, prefix=prefix, key_hash=hash_key(key),
-                          scopes=",".join(scope_list)))
+    stored.add_key(session, name, prefix, hash_key(key), scope_list)
     append_audit(session, actor, "api_key.create", f"api_key:{name}",
                  {"name": name, "prefix": prefix, "scopes": scope_list})
     return key
 
 
-def authenticate(session: Session, key: str) -> ApiKeyRow | None:
-    """The live key row matching `key`, or None; hashes are compared in constant time."""
+def authenticate(session: Session, key: str) -> StoredKey | None:
+    """The live key matching `key`, or None; hashes are compared in constant time."""
     match = KEY_PATTERN.match(key or "")
     if match is None:
         return None
     candidate = hash_key(key)
-    rows = session.scalars(
-        select(ApiKeyRow).where(ApiKeyRow.prefix == match["prefix"],
-                                ApiKeyRow.revoked_at.is_(None))
-    ).all()
+    rows = stored.live_keys_with_prefix(session, match["prefix"])
     found = None
     for row in rows:  # no early exit: the time taken does not depend on which row matched
         if hmac.compare_digest(row.key_hash, candidate):
@@ -83,25 +76,23 @@ def authenticate(session: Session, key: str) -> ApiKeyRow | None:
     return found
 
 
-def has_scope(row: ApiKeyRow, scope: str) -> bool:
+def has_scope(row: StoredKey, scope: Scope) -> bool:
     """True when the key grants `scope`; `admin` grants every scope."""
-    granted = row.scope_set
-    return ADMIN in granted or scope in granted
+    return grants(row.scope_set, scope)
 
 
-def list_keys(session: Session) -> list[ApiKeyRow]:
+def list_keys(session: Session) -> list[StoredKey]:
     """Every key, revoked ones included, by name."""
-    return list(session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.name)))
+    return stored.all_keys(session)
 
 
-def revoke_key(session: Session, name: str, actor: str = "cli") -> ApiKeyRow:
+def revoke_key(session: Session, name: str, actor: str = "cli") -> None:
     """Revoke the key named `name`; it stops authenticating at once."""
-    row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.name == name))
+    row = stored.key_named(session, name)
     if row is None:
         raise NotFound(f"no API key named {name!r}", field="name")
     if row.revoked_at is not None:
         raise Conflict(f"the API key {name!r} is already revoked", field="name")
-    row.revoked_at = utcnow()
+    stored.mark_revoked(session, name)
     append_audit(session, actor, "api_key.revoke", f"api_key:{name}",
                  {"name": name, "prefix": row.prefix})
-    return row

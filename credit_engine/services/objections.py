@@ -14,7 +14,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import SubjectRef
@@ -22,9 +21,9 @@ from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.errors import Conflict, NotFound, ValidationFailed
 from credit_engine.services.announcements import status_of
 from credit_engine.services.audit import append_audit
-from credit_engine.storage.models import (
-    AnnouncementRow, ObjectionRow, RecordRow, RevocationRow,
-)
+from credit_engine.storage.repositories import announcements as stored
+from credit_engine.storage.repositories.announcements import StoredAnnouncement, StoredObjection
+from credit_engine.storage.repositories.records import StoredRecord, get_record
 from credit_engine.validation.context import business_date_problem
 
 MAX_TEXT = 4000
@@ -32,7 +31,7 @@ MAX_TEXT = 4000
 Regrade = Callable[[Session, Any, Sequence[SubjectRef], date, str], Any]
 
 
-def cited_record_ids(row: AnnouncementRow) -> set[int]:
+def cited_record_ids(row: StoredAnnouncement) -> set[int]:
     """Every record an announcement rests on: its reasons' and, for a listing, the listing's."""
     cited = {int(i) for reason in row.reasons for i in reason.get("record_ids", [])}
     if row.dedupe_key.startswith("listing:"):  # "listing:7,9" (see announcements._listing_key)
@@ -49,7 +48,7 @@ def _check_text(errors: dict[str, list[str]], field: str, value: Any, required: 
         errors[field] = [f"must be at most {MAX_TEXT} characters"]
 
 
-def _check_record_ids(row: AnnouncementRow, record_ids: Any) -> list[str]:
+def _check_record_ids(row: StoredAnnouncement, record_ids: Any) -> list[str]:
     if not isinstance(record_ids, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in record_ids):
         return ["must be a list of record ids (integers)"]
@@ -59,15 +58,15 @@ def _check_record_ids(row: AnnouncementRow, record_ids: Any) -> list[str]:
     return []
 
 
-def _announcement(session: Session, announcement_id: int) -> AnnouncementRow:
-    row = session.get(AnnouncementRow, announcement_id)
+def _announcement(session: Session, announcement_id: int) -> StoredAnnouncement:
+    row = stored.get_announcement(session, announcement_id)
     if row is None:
         raise NotFound(f"No announcement with id {announcement_id}.")
     return row
 
 
 def file_objection(session: Session, announcement_id: int, reason: Any, record_ids: Any,
-                   filed_on: date, actor: str, today: date) -> ObjectionRow:
+                   filed_on: date, actor: str, today: date) -> StoredObjection:
     """Record an objection; 409 when the announcement is withdrawn or the deadline passed."""
     row = _announcement(session, announcement_id)
     errors: dict[str, list[str]] = {}
@@ -92,60 +91,47 @@ def file_objection(session: Session, announcement_id: int, reason: Any, record_i
                        f"{filed_on.isoformat()} are too late.{provisional}",
                        deadline=row.objection_deadline.isoformat(),
                        deadline_provisional=row.objection_deadline_provisional)
-    objection = ObjectionRow(announcement_id=row.id, reason=reason.strip(),
-                             record_ids=sorted(set(record_ids)), filed_on=filed_on,
-                             filed_by=actor, status="pending")
-    session.add(objection)
-    session.flush()
+    objection = stored.add_objection(session, row.id, reason.strip(), sorted(set(record_ids)),
+                                     filed_on, actor)
     append_audit(session, actor, "objection.file", f"objection:{objection.id}", {
         "announcement_id": row.id, "record_ids": objection.record_ids,
         "filed_on": filed_on.isoformat(), "reason": objection.reason})
     return objection
 
 
-def _withdraw(session: Session, row: AnnouncementRow, on: date, note: str, actor: str) -> None:
-    row.withdrawn_on, row.withdrawal_note = on, note
+def _withdraw(session: Session, row: StoredAnnouncement, on: date, note: str,
+              actor: str) -> None:
+    stored.withdraw_announcement(session, row.id, on, note)
     append_audit(session, actor, "announcement.withdraw", f"announcement:{row.id}", {
         "withdrawn_on": on.isoformat(), "note": note})
 
 
 def _revoke_named(session: Session, record_ids: Sequence[int], reason: str,
-                  actor: str, today: date) -> list[RecordRow]:
+                  actor: str, today: date) -> list[StoredRecord]:
     """Revoke each named record as of its own date; already revoked ones stay as they are."""
     from credit_engine.services.records import revoke_record
 
-    revoked: list[RecordRow] = []
+    revoked: list[StoredRecord] = []
     for record_id in record_ids:
-        record = session.get(RecordRow, record_id)
+        record = get_record(session, record_id)
         if record is None:
             raise NotFound(f"No record with id {record_id}.")
-        already = session.scalar(select(RevocationRow).where(RevocationRow.record_id == record_id))
-        if already is None:
+        if record.revoked_on is None:
             revoke_record(session, record_id, reason, record.occurred_on, actor, today)
         revoked.append(record)
     return revoked
 
 
-def _record_subject(record: RecordRow) -> SubjectRef:
-    if record.enterprise_uscc is not None:
-        return SubjectRef("enterprise", record.enterprise_uscc)
-    return SubjectRef("person", record.person_id or "")
-
-
-def _withdraw_dependants(session: Session, row: AnnouncementRow, revoked: set[int],
+def _withdraw_dependants(session: Session, row: StoredAnnouncement, revoked: set[int],
                          on: date, actor: str) -> None:
     """Other live announcements of the subject resting on a revoked record fall with it."""
-    others = session.scalars(select(AnnouncementRow).where(
-        AnnouncementRow.subject_type == row.subject_type,
-        AnnouncementRow.subject_id == row.subject_id, AnnouncementRow.id != row.id,
-        AnnouncementRow.withdrawn_on.is_(None)))
-    for other in others:
+    for other in stored.live_announcements_of(session, row.subject_type, row.subject_id, row.id):
         if cited_record_ids(other) & revoked:
             _withdraw(session, other, on, f"rests on records revoked after objection to "
                       f"announcement {row.id}", actor)
 
 
-def _uphold(session: Session, registry: Any, objection: ObjectionRow, resolved_on: date,
+def _uphold(session: Session, registry: Any, objection: StoredObjection, resolved_on: date,
             actor: str, today: date, regrade: Regrade) -> None:
     row = _announcement(session, objection.announcement_id)
     why = f"objection {objection.id} upheld: {objection.reason}"
@@ -154,7 +140,7 @@ def _uphold(session: Session, registry: Any, objection: ObjectionRow, resolved_o
     revoked = _revoke_named(session, objection.record_ids, why, actor, today)
     _withdraw_dependants(session, row, {r.id for r in revoked}, resolved_on, actor)
     subjects = [SubjectRef(row.subject_type, row.subject_id)]  # type: ignore[arg-type]
-    subjects += [_record_subject(r) for r in revoked]
+    subjects += [r.subject for r in revoked]
     regrade(session, registry, subjects, resolved_on, actor)
 
 
@@ -169,10 +155,10 @@ def _default_regrade(calendar: WorkingDayCalendar | None) -> Regrade:
 def resolve_objection(session: Session, registry: Any, objection_id: int, upheld: Any,
                       note: Any, resolved_on: date, actor: str, today: date,
                       regrade: Regrade | None = None,
-                      calendar: WorkingDayCalendar | None = None) -> ObjectionRow:
+                      calendar: WorkingDayCalendar | None = None) -> StoredObjection:
     """Resolve a pending objection; upheld withdraws, revokes and regrades (with `regrade`,
     by default the service's regrade counting deadlines with `calendar`)."""
-    objection = session.get(ObjectionRow, objection_id)
+    objection = stored.get_objection(session, objection_id)
     if objection is None:
         raise NotFound(f"No objection with id {objection_id}.")
     errors: dict[str, list[str]] = {}
@@ -187,9 +173,9 @@ def resolve_objection(session: Session, registry: Any, objection_id: int, upheld
         raise ValidationFailed(errors)
     if objection.status != "pending":
         raise Conflict(f"Objection {objection.id} was already resolved ({objection.status}).")
-    objection.status = "upheld" if upheld else "rejected"
-    objection.resolved_on, objection.resolved_by = resolved_on, actor
-    objection.resolution_note = note.strip() if isinstance(note, str) else None
+    objection = stored.resolve_objection(session, objection.id,
+                                         "upheld" if upheld else "rejected", resolved_on, actor,
+                                         note.strip() if isinstance(note, str) else None)
     append_audit(session, actor, "objection.resolve", f"objection:{objection.id}", {
         "announcement_id": objection.announcement_id, "upheld": upheld,
         "resolved_on": resolved_on.isoformat(), "note": objection.resolution_note})
@@ -200,9 +186,7 @@ def resolve_objection(session: Session, registry: Any, objection_id: int, upheld
     return objection
 
 
-def objection_status(session: Session, objection: ObjectionRow, as_of: date) -> str:
+def objection_status(session: Session, objection: StoredObjection, as_of: date) -> str:
     """The status of the announcement an objection concerns, as of `as_of`."""
     row = _announcement(session, objection.announcement_id)
-    objections = list(session.scalars(
-        select(ObjectionRow).where(ObjectionRow.announcement_id == row.id)))
-    return status_of(row, objections, as_of)
+    return status_of(row, stored.objections_to(session, row.id), as_of)

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.identifiers import mask_id_number, mask_name
 from credit_engine.domain.model import SubjectRef
 from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.services.announcements import AnnouncementView, list_announcements
-from credit_engine.storage.grades import grades_in_force
-from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow
+from credit_engine.storage.repositories import public_reads
+from credit_engine.storage.repositories import subjects as stored_subjects
+from credit_engine.storage.repositories.public_reads import StoredGrade
+from credit_engine.storage.repositories.records import earliest_occurrence
+from credit_engine.storage.repositories.subjects import StoredEnterprise, StoredPerson
 from credit_engine.validation.fields import text_problem
 
 MAX_QUERY = 100
@@ -31,14 +33,14 @@ HYGIENE_CATEGORIES = ("catering", "canteen")
 
 @dataclass(frozen=True)
 class EnterpriseSummary:
-    enterprise: EnterpriseRow
-    grade: GradeRow | None
+    enterprise: StoredEnterprise
+    grade: StoredGrade | None
 
 
 @dataclass(frozen=True)
 class EnterpriseDetail:
-    enterprise: EnterpriseRow
-    grade: GradeRow | None
+    enterprise: StoredEnterprise
+    grade: StoredGrade | None
     reasons: list[dict[str, Any]]
     measures: list[dict[str, Any]]
     hygiene_rating: dict[str, Any] | None
@@ -53,11 +55,6 @@ class ListedPerson:
     listed_until: date
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_enterprises(session: Session, q: Any, as_of: date, offset: int,
                        limit: int) -> list[EnterpriseSummary]:
     """Enterprises whose name contains `q` or whose USCC starts with it; persons never."""
@@ -66,23 +63,13 @@ def search_enterprises(session: Session, q: Any, as_of: date, offset: int,
     text = q.strip()
     if len(text) > MAX_QUERY:
         raise ValidationFailed({"q": [f"must be at most {MAX_QUERY} characters"]})
-    rows = list(session.scalars(
-        select(EnterpriseRow)
-        .where(or_(EnterpriseRow.name.ilike(_like_pattern(text), escape="\\"),
-                   EnterpriseRow.uscc.startswith(text.upper(), autoescape=True)))
-        .order_by(EnterpriseRow.name, EnterpriseRow.uscc).offset(offset).limit(limit)))
-    grades = grades_in_force(
-        session, [SubjectRef("enterprise", r.uscc) for r in rows], as_of)
-    return [EnterpriseSummary(r, grades.get(SubjectRef("enterprise", r.uscc))) for r in rows]
+    return [EnterpriseSummary(enterprise, grade) for enterprise, grade in
+            public_reads.enterprises_matching(session, text, as_of, offset, limit)]
 
 
 def _person_names(session: Session, *usccs: str) -> list[str]:
     """Names of everyone who ever held a role in the enterprises, to keep them out of texts."""
-    if not usccs:
-        return []
-    return list(session.scalars(
-        select(PersonRow.name).join(RoleRow, RoleRow.person_id == PersonRow.id)
-        .where(RoleRow.uscc.in_(usccs)).distinct()))
+    return stored_subjects.names_of_role_holders(session, usccs)
 
 
 def scrub_names(text: str, names: list[str]) -> str:
@@ -109,11 +96,11 @@ def enterprise_detail(session: Session, uscc: str, as_of: date) -> EnterpriseDet
     problem = text_problem(uscc)  # a path segment: NUL would reach PostgreSQL unchecked
     if problem:
         raise ValidationFailed({"uscc": [problem]})
-    enterprise = session.get(EnterpriseRow, uscc.strip().upper())
+    enterprise = stored_subjects.get_enterprise(session, uscc.strip().upper())
     if enterprise is None:
         raise NotFound("No enterprise with this USCC is known.")
     subject = SubjectRef("enterprise", enterprise.uscc)
-    grade = grades_in_force(session, [subject], as_of).get(subject)
+    grade = public_reads.grade_in_force(session, subject, as_of)
     result = grade.result if grade else {}
     names = _person_names(session, enterprise.uscc)
     hygiene = result.get("hygiene_rating") if enterprise.category in HYGIENE_CATEGORIES else None
@@ -122,31 +109,19 @@ def enterprise_detail(session: Session, uscc: str, as_of: date) -> EnterpriseDet
                             _active_measures(result, as_of), hygiene, announcements)
 
 
-def _listing_start(session: Session, record_ids: list[int]) -> date | None:
-    if not record_ids:
-        return None
-    return session.scalar(select(func.min(RecordRow.occurred_on)).where(RecordRow.id.in_(record_ids)))
-
-
 def dishonest_persons(session: Session, as_of: date, offset: int, limit: int) -> list[ListedPerson]:
     """Persons whose latest stored grade lists them beyond `as_of`, masked, by listing end."""
-    ranked = (
-        select(GradeRow.id, func.row_number().over(
-            partition_by=GradeRow.subject_id, order_by=GradeRow.as_of.desc()).label("rank"))
-        .where(GradeRow.subject_type == "person", GradeRow.as_of <= as_of).subquery())
-    latest = session.execute(
-        select(GradeRow, PersonRow).join(ranked, ranked.c.id == GradeRow.id)
-        .join(PersonRow, PersonRow.id == GradeRow.subject_id).where(ranked.c.rank == 1))
-    listed: list[tuple[date, str, GradeRow, PersonRow]] = []
-    for grade, person in latest:
-        until = grade.result.get("listed_until")
+    listed: list[tuple[date, str, dict[str, Any], StoredPerson]] = []
+    for person, result in public_reads.latest_person_grades(session, as_of):
+        until = result.get("listed_until")
         if until and date.fromisoformat(until) > as_of:
-            listed.append((date.fromisoformat(until), person.id, grade, person))
+            listed.append((date.fromisoformat(until), person.id, result, person))
     listed.sort(key=lambda item: (item[0], item[1]))
     page = listed[offset:offset + limit]
     return [ListedPerson(mask_name(person.name), mask_id_number(person.id_number),
-                         _listing_start(session, grade.result.get("listing_record_ids", [])), until)
-            for until, _, grade, person in page]
+                         earliest_occurrence(session, result.get("listing_record_ids", [])),
+                         until)
+            for until, _, result, person in page]
 
 
 def _iso(day: date | None) -> str | None:
@@ -158,11 +133,9 @@ def _public_subjects(session: Session, views: list[AnnouncementView]) -> dict[tu
     usccs = {v.row.subject_id for v in views if v.row.subject_type == "enterprise"}
     person_ids = {v.row.subject_id for v in views if v.row.subject_type == "person"}
     subjects: dict[tuple[str, str], dict[str, Any]] = {}
-    for uscc, name in session.execute(
-            select(EnterpriseRow.uscc, EnterpriseRow.name).where(EnterpriseRow.uscc.in_(usccs))):
+    for uscc, name in stored_subjects.enterprise_names(session, usccs).items():
         subjects[("enterprise", uscc)] = {"type": "enterprise", "id": uscc, "name": name}
-    for pid, name in session.execute(
-            select(PersonRow.id, PersonRow.name).where(PersonRow.id.in_(person_ids))):
+    for pid, name in stored_subjects.person_names(session, person_ids).items():
         subjects[("person", pid)] = {"type": "person", "name": mask_name(name), "_full": name}
     return subjects
 

@@ -10,14 +10,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import SubjectRef
 from credit_engine.errors import Conflict, NotFound, ValidationFailed
 from credit_engine.services.audit import append_audit
-from credit_engine.storage.models import (
-    EnterpriseRow, PersonRow, RecordRow, RepairRow, RevocationRow,
+from credit_engine.storage.repositories import records as stored_records
+from credit_engine.storage.repositories.records import NewRecord, StoredRecord
+from credit_engine.storage.repositories.subjects import (
+    known_person_ids, known_usccs, subject_exists,
 )
 from credit_engine.validation.context import require_business_date
 
@@ -57,14 +58,12 @@ def _missing_subjects(session: Session, records: list[dict[str, Any]]) -> dict[s
     """Field errors for records whose subject is not known (one query per subject type)."""
     usccs = {r["subject"]["id"] for r in records if r["subject"]["type"] == "enterprise"}
     person_ids = {r["subject"]["id"] for r in records if r["subject"]["type"] == "person"}
-    known_usccs = set(session.scalars(
-        select(EnterpriseRow.uscc).where(EnterpriseRow.uscc.in_(usccs)))) if usccs else set()
-    known_persons = set(session.scalars(
-        select(PersonRow.id).where(PersonRow.id.in_(person_ids)))) if person_ids else set()
+    known_enterprises = known_usccs(session, usccs)
+    known_persons = known_person_ids(session, person_ids)
     errors: dict[str, list[str]] = {}
     for index, record in enumerate(records):
         subject = record["subject"]
-        if subject["type"] == "enterprise" and subject["id"] not in known_usccs:
+        if subject["type"] == "enterprise" and subject["id"] not in known_enterprises:
             errors[f"records[{index}].subject.id"] = ["No enterprise with this code is known."]
         elif subject["type"] == "person" and subject["id"] not in known_persons:
             errors[f"records[{index}].subject.id"] = ["No person with this id is known."]
@@ -87,13 +86,10 @@ def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _new_row(record: dict[str, Any], digest: str, actor: str) -> RecordRow:
+def _new_record(record: dict[str, Any], digest: str, actor: str) -> NewRecord:
     subject = record["subject"]
-    is_enterprise = subject["type"] == "enterprise"
-    return RecordRow(
-        external_id=record["external_id"],
-        enterprise_uscc=subject["id"] if is_enterprise else None,
-        person_id=None if is_enterprise else subject["id"],
+    return NewRecord(
+        external_id=record["external_id"], subject=SubjectRef(subject["type"], subject["id"]),
         kind=record["kind"], occurred_on=_as_date(record["occurred_on"]),
         details=_plain(record.get("details") or {}), content_hash=digest, received_by=actor,
     )
@@ -114,26 +110,22 @@ def ingest_records(session: Session, records: list[dict[str, Any]],
     first_index: dict[str, int] = {}
     for index, record in enumerate(records):
         first_index.setdefault(record["external_id"], index)
-    existing = {row.external_id: row for row in session.execute(
-        select(RecordRow.external_id, RecordRow.id, RecordRow.content_hash)
-        .where(RecordRow.external_id.in_(first_index)))}
-    conflicts = sorted(x for x, row in existing.items()
-                       if row.content_hash != hashes[first_index[x]])
+    existing = stored_records.stored_hashes(session, first_index)
+    conflicts = sorted(x for x, (_, digest) in existing.items()
+                       if digest != hashes[first_index[x]])
     if conflicts:
         raise Conflict(
             "Already received with different content: " + ", ".join(conflicts)
             + ". Nothing was stored.", external_ids=conflicts)
-    new_rows = [_new_row(records[i], hashes[i], actor)
-                for x, i in first_index.items() if x not in existing]
-    ids: dict[str, int] = {x: row.id for x, row in existing.items()}
-    return _finish_ingest(session, records, ids, new_rows, actor)
+    new_records = [_new_record(records[i], hashes[i], actor)
+                   for x, i in first_index.items() if x not in existing]
+    ids: dict[str, int] = {x: record_id for x, (record_id, _) in existing.items()}
+    return _finish_ingest(session, records, ids, new_records, actor)
 
 
 def _finish_ingest(session: Session, records: list[dict[str, Any]], ids: dict[str, int],
-                   new_rows: list[RecordRow], actor: str) -> list[dict[str, Any]]:
-    session.add_all(new_rows)
-    session.flush()
-    created = {row.external_id: row.id for row in new_rows}
+                   new_records: list[NewRecord], actor: str) -> list[dict[str, Any]]:
+    created = stored_records.add_records(session, new_records)
     ids.update(created)
     results, reported = [], set()
     for record in records:
@@ -164,50 +156,33 @@ def decode_cursor(cursor: str) -> int:
         raise ValidationFailed({"cursor": ["Not a valid cursor."]}) from None
 
 
-def _records_with_ends() -> Select[RecordRow, date, date]:  # outer joins: dates may be None
-    return (select(RecordRow, RevocationRow.revoked_on, RepairRow.approved_on)
-            .outerjoin(RevocationRow, RevocationRow.record_id == RecordRow.id)
-            .outerjoin(RepairRow, RepairRow.record_id == RecordRow.id))
-
-
-def record_to_dict(row: RecordRow, revoked_on: date | None,
-                   repaired_on: date | None) -> dict[str, Any]:
+def record_to_dict(record: StoredRecord) -> dict[str, Any]:
     """How a stored record is shown: subject as {type, id}, dates as date objects."""
-    if row.enterprise_uscc is not None:
-        subject = {"type": "enterprise", "id": row.enterprise_uscc}
-    else:
-        subject = {"type": "person", "id": row.person_id or ""}
-    return {"id": row.id, "external_id": row.external_id, "subject": subject, "kind": row.kind,
-            "occurred_on": row.occurred_on, "details": row.details, "revoked_on": revoked_on,
-            "repaired_on": repaired_on, "received_at": row.received_at}
-
-
-def _require_subject(session: Session, subject: SubjectRef) -> None:
-    model = EnterpriseRow if subject.type == "enterprise" else PersonRow
-    if session.get(model, subject.id) is None:
-        raise NotFound(f"No {subject.type} with the id {subject.id} is known.")
+    return {"id": record.id, "external_id": record.external_id,
+            "subject": {"type": record.subject.type, "id": record.subject.id},
+            "kind": record.kind, "occurred_on": record.occurred_on, "details": record.details,
+            "revoked_on": record.revoked_on, "repaired_on": record.repaired_on,
+            "received_at": record.received_at}
 
 
 def list_records(session: Session, subject: SubjectRef, limit: int,
                  cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     """One page of a subject's records by id; returns (items, next cursor or None)."""
-    _require_subject(session, subject)
-    column = RecordRow.enterprise_uscc if subject.type == "enterprise" else RecordRow.person_id
-    query = _records_with_ends().where(column == subject.id)
-    if cursor:
-        query = query.where(RecordRow.id > decode_cursor(cursor))
-    rows = session.execute(query.order_by(RecordRow.id).limit(limit + 1)).all()
-    items = [record_to_dict(*row) for row in rows[:limit]]
+    if not subject_exists(session, subject):
+        raise NotFound(f"No {subject.type} with the id {subject.id} is known.")
+    after = decode_cursor(cursor) if cursor else None
+    rows = stored_records.records_page(session, subject, after, limit + 1)
+    items = [record_to_dict(row) for row in rows[:limit]]
     next_cursor = encode_cursor(items[-1]["id"]) if len(rows) > limit else None
     return items, next_cursor
 
 
 def get_record(session: Session, record_id: int) -> dict[str, Any]:
     """One record with its revocation and repair dates, or NotFound."""
-    row = session.execute(_records_with_ends().where(RecordRow.id == record_id)).one_or_none()
-    if row is None:
+    record = stored_records.get_record(session, record_id)
+    if record is None:
         raise NotFound(f"No record with the id {record_id} is known.")
-    return record_to_dict(*row)
+    return record_to_dict(record)
 
 
 def revoke_record(session: Session, record_id: int, reason: str, revoked_on: date,
@@ -222,9 +197,7 @@ def revoke_record(session: Session, record_id: int, reason: str, revoked_on: dat
     if revoked_on < record["occurred_on"]:
         raise ValidationFailed({"revoked_on": [
             f"Must not be before the record's date ({record['occurred_on'].isoformat()})."]})
-    session.add(RevocationRow(record_id=record_id, revoked_on=revoked_on, reason=reason,
-                              created_by=actor))
-    session.flush()
+    stored_records.add_revocation(session, record_id, revoked_on, reason, actor)
     append_audit(session, actor, "record.revoked", f"record:{record_id}",
                  {"external_id": record["external_id"], "revoked_on": revoked_on.isoformat(),
                   "reason": reason})

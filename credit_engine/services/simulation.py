@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.domain.model import GRADES, CreditFile, CreditResult, SubjectRef
 from credit_engine.rules import CompiledRuleset, RulesetRegistry, load_ruleset_file
 from credit_engine.storage.credit_files import iter_subject_keys, load_credit_files

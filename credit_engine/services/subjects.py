@@ -6,13 +6,15 @@ import secrets
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.identifiers import id_number_problem, mask_id_number, uscc_problem
 from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.services.audit import append_audit
-from credit_engine.storage.models import EnterpriseRow, PersonRow, RoleRow
+from credit_engine.storage.repositories import subjects as stored
+from credit_engine.storage.repositories.subjects import StoredEnterprise, StoredPerson, StoredRole
+
+__all__ = ["StoredEnterprise", "StoredPerson", "StoredRole"]  # what the use cases answer
 
 ENTERPRISE_FIELDS = ("name", "category", "district", "licence_no", "licensed_on")
 
@@ -28,29 +30,23 @@ def new_person_id() -> str:
 
 def upsert_enterprise(
     session: Session, uscc: str, data: dict[str, Any], actor: str
-) -> tuple[EnterpriseRow, bool]:
-    """Create or replace an enterprise by USCC; returns the row and whether it was created."""
+) -> tuple[StoredEnterprise, bool]:
+    """Create or replace an enterprise by USCC; returns it and whether it was created."""
     problem = uscc_problem(uscc)
     if problem:
         raise ValidationFailed({"uscc": [f"Not a valid unified social credit code: {problem}."]})
-    row = session.get(EnterpriseRow, uscc)
-    created = row is None
-    if row is None:
-        row = EnterpriseRow(uscc=uscc)
-        session.add(row)
     # PUT replaces: an optional field left out is cleared, not kept.
-    for name in ENTERPRISE_FIELDS:
-        setattr(row, name, data.get(name))
-    session.flush()
+    row, created = stored.save_enterprise(
+        session, uscc, {name: data.get(name) for name in ENTERPRISE_FIELDS})
     action = "enterprise.created" if created else "enterprise.updated"
     payload = _json_safe({name: data.get(name) for name in ENTERPRISE_FIELDS})
     append_audit(session, actor, action, f"enterprise:{uscc}", payload)
     return row, created
 
 
-def get_enterprise(session: Session, uscc: str) -> EnterpriseRow:
+def get_enterprise(session: Session, uscc: str) -> StoredEnterprise:
     """The enterprise with this USCC, or NotFound."""
-    row = session.get(EnterpriseRow, uscc.upper())
+    row = stored.get_enterprise(session, uscc.upper())
     if row is None:
         raise NotFound(f"No enterprise with the code {uscc} is known.")
     return row
@@ -62,26 +58,26 @@ def register_person(session: Session, data: dict[str, Any], actor: str) -> tuple
     problem = id_number_problem(id_number)
     if problem:
         raise ValidationFailed({"id_number": [f"Not a valid resident ID number: {problem}."]})
-    row = session.scalars(select(PersonRow).where(PersonRow.id_number == id_number)).one_or_none()
+    row = stored.person_by_id_number(session, id_number)
     created = row is None
     if row is None:
-        row = PersonRow(id=new_person_id(), id_number=id_number, name=data["name"])
-        session.add(row)
+        person_id = new_person_id()
+        stored.add_person(session, person_id, id_number, data["name"])
     elif row.name == data["name"]:
         return row.id, False  # nothing changed, nothing to audit
     else:
-        row.name = data["name"]
-    session.flush()
+        person_id = row.id
+        stored.rename_person(session, person_id, data["name"])
     # The audit log is read by operators without the admin scope: keep the number masked.
     payload = {"id_number": mask_id_number(id_number), "name": data["name"]}
     action = "person.created" if created else "person.updated"
-    append_audit(session, actor, action, f"person:{row.id}", payload)
-    return row.id, created
+    append_audit(session, actor, action, f"person:{person_id}", payload)
+    return person_id, created
 
 
-def get_person(session: Session, person_id: str) -> PersonRow:
+def get_person(session: Session, person_id: str) -> StoredPerson:
     """The person with this opaque id, or NotFound."""
-    row = session.get(PersonRow, person_id)
+    row = stored.get_person(session, person_id)
     if row is None:
         raise NotFound(f"No person with the id {person_id} is known.")
     return row
@@ -97,7 +93,7 @@ def _role_period(data: dict[str, Any]) -> tuple[date, date | None]:
 
 def put_role(
     session: Session, uscc: str, person_id: str, data: dict[str, Any], actor: str
-) -> tuple[RoleRow, bool]:
+) -> tuple[StoredRole, bool]:
     """Record that a person holds a role in an enterprise from a date (created?).
 
     A role assignment is identified by (enterprise, person, role, from): sending it again
@@ -106,15 +102,7 @@ def put_role(
     get_enterprise(session, uscc)
     get_person(session, person_id)
     start, end = _role_period(data)
-    row = session.scalars(select(RoleRow).where(
-        RoleRow.uscc == uscc.upper(), RoleRow.person_id == person_id,
-        RoleRow.role == data["role"], RoleRow.from_on == start)).one_or_none()
-    created = row is None
-    if row is None:
-        row = RoleRow(uscc=uscc.upper(), person_id=person_id, role=data["role"], from_on=start)
-        session.add(row)
-    row.to_on = end
-    session.flush()
+    row, created = stored.save_role(session, uscc.upper(), person_id, data["role"], start, end)
     payload = {"person_id": person_id, "role": data["role"], "from": start.isoformat(),
                "to": end.isoformat() if end else None}
     action = "role.created" if created else "role.updated"
@@ -122,13 +110,11 @@ def put_role(
     return row, created
 
 
-def roles_of_enterprise(session: Session, uscc: str) -> list[RoleRow]:
+def roles_of_enterprise(session: Session, uscc: str) -> list[StoredRole]:
     """Every role period in the enterprise, oldest first."""
-    return list(session.scalars(
-        select(RoleRow).where(RoleRow.uscc == uscc).order_by(RoleRow.from_on, RoleRow.id)))
+    return stored.roles_of_enterprise(session, uscc)
 
 
-def roles_of_person(session: Session, person_id: str) -> list[RoleRow]:
+def roles_of_person(session: Session, person_id: str) -> list[StoredRole]:
     """Every role period the person held, oldest first."""
-    query = select(RoleRow).where(RoleRow.person_id == person_id)
-    return list(session.scalars(query.order_by(RoleRow.from_on, RoleRow.id)))
+    return stored.roles_of_person(session, person_id)

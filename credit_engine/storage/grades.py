@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from credit_engine.domain.model import SubjectRef
+from credit_engine.domain.model import CreditResult, SubjectRef
 from credit_engine.storage.models import GradeRow
 
 
@@ -83,3 +83,24 @@ def grades_on(session: Session, subjects: Sequence[SubjectRef],
         return {}
     return _by_subject(session.scalars(
         select(GradeRow).where(_subject_filter(subjects), GradeRow.as_of == as_of)))
+
+
+def store_grade(session: Session, existing: GradeRow | None, result: CreditResult,
+                data: dict[str, Any]) -> None:
+    """Store `result` (serialised as `data`) as the subject's grade for its date, over
+    `existing`, the grade already stored for that date (from `grades_on`), if any."""
+    row = existing or GradeRow(subject_type=result.subject.type, subject_id=result.subject.id,
+                               as_of=result.as_of)
+    row.ruleset, row.score, row.grade = result.ruleset, result.score, result.grade
+    row.result, row.next_change_on = data, result.next_change_on
+    if existing is None:
+        session.add(row)
+
+
+def stored_results(session: Session, subject: SubjectRef, until: date) -> list[dict[str, Any]]:
+    """The stored results of every grade of the subject up to `until`, oldest first."""
+    rows = session.scalars(
+        select(GradeRow).where(GradeRow.subject_type == subject.type,
+                               GradeRow.subject_id == subject.id, GradeRow.as_of <= until)
+        .order_by(GradeRow.as_of))
+    return [r.result for r in rows]

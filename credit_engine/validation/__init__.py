@@ -8,10 +8,10 @@ from credit_engine.validation.context import current_today, today_var, validatio
 from credit_engine.validation.details import DETAILS_SCHEMAS, load_details
 from credit_engine.validation.errors import flatten_errors, flatten_request_errors, load_or_raise
 from credit_engine.validation.fields import (
-    Amount, BoundedList, Choice, IdNumber, IsoDate, JsonNumber, PersonId, QuarterPeriod,
-    ScreenedString, StrictBoolean, StrictInteger, Text, Uscc, parse_iso_date, subject_problem,
-    text_problem,
+    Amount, BoundedList, Choice, IsoDate, JsonNumber, QuarterPeriod, ScreenedString,
+    StrictBoolean, StrictInteger, Text, parse_iso_date, text_problem,
 )
+from credit_engine.validation.identifier_fields import IdNumber, PersonId, Uscc, subject_problem
 from credit_engine.validation.queries import (
     AsOfArgs, DecisionArgs, EnterpriseSearchArgs, InspectionPlanArgs, PagedAsOfArgs,
     PaginationArgs, RecordsQueryArgs, SubjectArgs,

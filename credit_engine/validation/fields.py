@@ -9,12 +9,10 @@ from typing import Any, Iterable
 
 from marshmallow import ValidationError, fields, validate
 
-from credit_engine.domain.identifiers import id_number_problem, uscc_problem
 from credit_engine.validation.context import EARLIEST_DATE, business_date_problem, current_today
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-_PERSON_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 # C0 control characters other than tab and newline, DEL, and UTF-16 surrogates: JSON can
@@ -232,47 +230,6 @@ def parse_iso_date(value: Any) -> date | None:
         return None
 
 
-class Uscc(ScreenedString):
-    """An 18-character unified social credit code with a valid GB 32100 check character."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=18, min_length=18, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        code = super()._deserialize(value, attr, data, **kwargs).upper()
-        problem = uscc_problem(code)
-        if problem:
-            raise ValidationError(f"Not a valid unified social credit code: {problem}.")
-        return code
-
-
-class IdNumber(ScreenedString):
-    """An 18-character resident ID number: a real birth date, a valid MOD 11-2 check digit."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=18, min_length=18, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        number = super()._deserialize(value, attr, data, **kwargs).upper()  # a lower-case x is common
-        problem = id_number_problem(number)
-        if problem:
-            raise ValidationError(f"Not a valid resident ID number: {problem}.")
-        return number
-
-
-class PersonId(ScreenedString):
-    """An opaque person id as the service hands it out (1..32 of A-Z a-z 0-9 _ -)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=32, min_length=1, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if not _PERSON_ID.fullmatch(text):
-            raise ValidationError("Not a valid person id.")
-        return text
-
-
 class QuarterPeriod(ScreenedString):
     """A calendar quarter written `YYYY-Qn` with n in 1..4."""
 
@@ -304,16 +261,3 @@ class BoundedList(fields.List):
                 f"Must have between {self.min_items} and {self.max_items} items (got {len(value)})."
             )
         return super()._deserialize(value, attr, data, **kwargs)
-
-
-def subject_problem(subject_type: str, subject_id: str) -> str | None:
-    """Why `subject_id` is not a valid key for `subject_type`, or None when it is."""
-    screened = text_problem(subject_id)  # path segments reach here unscreened
-    if screened:
-        return screened
-    if subject_type == "enterprise":
-        problem = uscc_problem(subject_id.upper())
-        return f"Not a valid unified social credit code: {problem}." if problem else None
-    if not _PERSON_ID.fullmatch(subject_id):
-        return "Not a valid person id."
-    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from credit_engine.errors import ValidationFailed
-from credit_engine.validation.fields import subject_problem
+from credit_engine.validation.identifier_fields import subject_problem
 
 
 def check_uscc(code: str, field: str = "uscc") -> str:

@@ -8,7 +8,8 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from credit_engine.domain.model import CONTEXTS
 from credit_engine.validation.base import StrictSchema
-from credit_engine.validation.fields import Choice, IsoDate, ScreenedString, Text, subject_problem
+from credit_engine.validation.fields import Choice, IsoDate, ScreenedString, Text
+from credit_engine.validation.identifier_fields import subject_problem
 from credit_engine.validation.subjects import SUBJECT_TYPES
 
 DEFAULT_LIMIT = 50

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, pre_load, validates_schema
 
-from credit_engine.domain.model import ENTERPRISE_ONLY_KINDS, RECORD_KINDS
+from credit_engine.domain.record_kinds import ENTERPRISE_ONLY_KINDS, RECORD_KINDS
 from credit_engine.validation.base import StrictSchema
 from credit_engine.validation.details import DETAILS_SCHEMAS, load_details
 from credit_engine.validation.fields import BoundedList, Choice, IsoDate, Text

@@ -8,9 +8,8 @@ from marshmallow import ValidationError, post_load, validates_schema
 
 from credit_engine.domain.model import CATEGORIES, ROLE_KINDS
 from credit_engine.validation.base import StrictSchema
-from credit_engine.validation.fields import (
-    Choice, IdNumber, IsoDate, ScreenedString, Text, subject_problem,
-)
+from credit_engine.validation.fields import Choice, IsoDate, ScreenedString, Text
+from credit_engine.validation.identifier_fields import IdNumber, subject_problem
 
 SUBJECT_TYPES = ("enterprise", "person")
 

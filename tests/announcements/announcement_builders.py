@@ -3,7 +3,7 @@
 from datetime import date
 
 from credit_engine.domain.model import CreditResult, Reason, SubjectRef
-from credit_engine.domain.working_days import WorkingDayCalendar
+from credit_engine.calendars.schedules import official_calendar
 from credit_engine.services.announcements import publish_announcements
 from credit_engine.storage.models import AnnouncementRow, EnterpriseRow, RecordRow
 
@@ -30,5 +30,5 @@ def publish_suspension_announcement(session, published: date) -> AnnouncementRow
     session.flush()
     [row] = publish_announcements(session, SHOP, "B",
                                   result("D", published, reasons=(SUSPENSION,)), published,
-                                  "tester", calendar=WorkingDayCalendar())
+                                  "tester", calendar=official_calendar())
     return row

@@ -4,13 +4,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from credit_engine.domain.working_days import WorkingDayCalendar
+from credit_engine.calendars.schedules import official_calendar
 from credit_engine.services.announcements import publish_announcements, with_status
 from credit_engine.storage.models import AnnouncementRow, AuditRow, ObjectionRow
 
 from announcement_builders import SHOP, SUSPENSION, result
 
-CALENDAR = WorkingDayCalendar()
+CALENDAR = official_calendar()
 MONDAY = date(2026, 3, 2)
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from credit_engine.domain.working_days import WorkingDayCalendar
+from credit_engine.calendars.schedules import official_calendar
 from credit_engine.services.announcements import (
     close_expired_objection_windows, publish_announcements,
 )
@@ -21,7 +21,7 @@ DEADLINE = date(2026, 3, 23)  # 15 working days after Monday 2 March 2026
 def _announce(session):
     [row] = publish_announcements(session, SHOP, "B",
                                   result("D", MONDAY, reasons=(SUSPENSION,)), MONDAY, "tester",
-                                  calendar=WorkingDayCalendar())
+                                  calendar=official_calendar())
     assert row.objection_deadline == DEADLINE
     return row
 

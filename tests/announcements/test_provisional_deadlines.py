@@ -3,7 +3,6 @@ year's official schedule is known, and counted by `credit-engine calendar status
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime, timezone
 
 import pytest
@@ -14,7 +13,8 @@ from credit_engine.api.app import create_app
 from credit_engine.bootstrap import bootstrap
 from credit_engine.cli import main
 from credit_engine.config import fixed_clock
-from credit_engine.domain.working_days import WorkingDayCalendar, load_holidays_file
+from credit_engine.calendars.schedules import official_calendar
+from credit_engine.domain.working_days import WorkingDayCalendar
 from credit_engine.services.announcements import (
     close_expired_objection_windows, recompute_provisional_deadlines,
 )
@@ -30,7 +30,7 @@ PROVISIONAL = date(2027, 1, 12)
 @pytest.fixture
 def january(settings):
     """The service as of 20 January 2027, with the December announcement published."""
-    moved = dataclasses.replace(settings, clock=fixed_clock(
+    moved = settings.replace(clock=fixed_clock(
         datetime(2027, 1, 20, 2, 0, tzinfo=timezone.utc)))
     built = bootstrap(moved)
     with built.transaction() as session:
@@ -42,7 +42,7 @@ def january(settings):
 def _calendar_with(tmp_path, text: str) -> WorkingDayCalendar:
     path = tmp_path / "holidays.txt"
     path.write_text(text, encoding="utf-8")
-    return WorkingDayCalendar(local=load_holidays_file(path))
+    return official_calendar(path)
 
 
 def test_api_public_api_and_page_show_the_deadline_as_provisional(january):
@@ -107,7 +107,7 @@ def test_recompute_never_moves_a_published_deadline_earlier(january, tmp_path):
 def test_recompute_without_the_schedule_keeps_the_deadline_provisional(january):
     container, announcement_id = january
     with container.transaction() as session:
-        done = recompute_provisional_deadlines(session, WorkingDayCalendar(), "test")
+        done = recompute_provisional_deadlines(session, official_calendar(), "test")
         row = session.get(AnnouncementRow, announcement_id)
         assert (row.objection_deadline, row.objection_deadline_provisional) == (PROVISIONAL, True)
         assert session.scalars(select(AuditRow).where(
@@ -165,7 +165,7 @@ def test_the_nightly_job_recomputes_with_the_containers_calendar(january, tmp_pa
     container, announcement_id = january
     path = tmp_path / "holidays.txt"
     path.write_text("2027-01-04\n2027 complete\n", encoding="utf-8")
-    with_file = bootstrap(dataclasses.replace(container.settings, holidays_file=path))
+    with_file = bootstrap(container.settings.replace(holidays_file=path))
     tasks.use_container(with_file)
     try:
         assert tasks.provisional_deadlines() == {"checked": 1, "moved": 1, "settled": 1}
@@ -184,7 +184,7 @@ def test_migration_marks_stored_deadlines_after_2026_provisional(empty_database_
     from sqlalchemy import text
 
     from credit_engine.storage.database import make_engine
-    from credit_engine.storage.schema import alembic_config, upgrade_database
+    from credit_engine.storage.migrate import alembic_config, upgrade_database
 
     command.upgrade(alembic_config(url=empty_database_url), "0004")
     engine = make_engine(empty_database_url)

@@ -9,15 +9,18 @@ from datetime import date, timedelta
 
 import pytest
 
+from credit_engine.calendars.schedules import (
+    load_holidays_file, official_calendar, shipped_schedules,
+)
 from credit_engine.domain.working_days import (
-    HolidaysFileError, LocalAdditions, ObjectionDeadline, WorkingDayCalendar, load_holidays_file,
-    parse_holidays_file, shipped_schedules, statutory_holidays,
+    HolidaysFileError, LocalAdditions, ObjectionDeadline, WorkingDayCalendar,
+    parse_holidays_file, statutory_holidays,
 )
 
 
 @pytest.fixture
 def calendar() -> WorkingDayCalendar:
-    return WorkingDayCalendar()
+    return official_calendar()
 
 
 def test_deadline_across_spring_festival_2026_counts_make_up_saturdays(calendar):
@@ -50,7 +53,7 @@ def test_year_without_a_schedule_counts_weekends_and_statutory_holidays_provisio
 
 
 def test_extra_local_holiday_moves_the_deadline():
-    calendar = WorkingDayCalendar({date(2026, 3, 10)})
+    calendar = WorkingDayCalendar({date(2026, 3, 10)}, schedules=shipped_schedules())
     assert calendar.objection_deadline(date(2026, 3, 2)) == date(2026, 3, 24)
 
 
@@ -182,7 +185,7 @@ def test_a_complete_year_in_the_holidays_file_makes_its_deadlines_official(tmp_p
     path = tmp_path / "holidays.txt"
     # Say the 2027 notice bridges Saturday 2 Jan to Monday 4 Jan and moves work to Sat 9 Jan.
     path.write_text("2027-01-04\n2027-01-09 work\n2027 complete\n", encoding="utf-8")
-    calendar = WorkingDayCalendar.from_file(path)
+    calendar = official_calendar(path)
     # 22-25, 28-31 Dec = 1..8; 5-8 Jan = 9..12; 9 Jan (Sat, make-up) = 13; 11-12 Jan = 14, 15
     assert calendar.deadline(date(2026, 12, 21)) == ObjectionDeadline(date(2027, 1, 12), False)
     assert calendar.has_schedule(2027) and not calendar.has_schedule(2028)

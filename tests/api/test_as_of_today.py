@@ -5,7 +5,6 @@ after today (or before 1900) is 422 naming the field, and nothing is stored for 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +34,7 @@ def settings(database_url: str) -> Settings:
     """The service's clock stands at 00:30 of TODAY in Asia/Shanghai (still the day before
     in UTC: today is the configured zone's)."""
     moment = datetime.combine(TODAY, time(0, 30), ZoneInfo("Asia/Shanghai"))
-    return replace(Settings(database_url=database_url), clock=fixed_clock(moment))
+    return Settings(database_url=database_url).replace(clock=fixed_clock(moment))
 
 
 @pytest.fixture
@@ -265,7 +264,7 @@ def _mark_stored_grade(container: Container, uscc: str) -> str:
 def test_todays_stored_grade_is_served_while_nothing_in_the_file_changed(
         client: FlaskClient, officer: Headers, admin: Headers, container: Container,
         suspended: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS", "0")
+    monkeypatch.setattr(container, "settings", container.settings.replace(dirty_margin_seconds=0))
     assert client.post("/api/v1/regrade", headers=admin, json={"all": True}).status_code == 200
     marker = _mark_stored_grade(container, suspended)
     credit = client.get(f"/api/v1/enterprises/{suspended}/credit", headers=officer).get_json()
@@ -280,7 +279,7 @@ def test_a_change_after_todays_regrade_is_answered_at_once_not_from_the_stored_g
     """A licensing desk asking after a penalty arrived (or one was revoked) must not get the
     grade the nightly run stored before it: the stored grade stands only while nothing in
     the subject's file changed since it was stored."""
-    monkeypatch.setenv("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS", "0")
+    monkeypatch.setattr(container, "settings", container.settings.replace(dirty_margin_seconds=0))
     penalty = {"external_id": "pen-late", "subject": {"type": "enterprise", "id": enterprise},
                "kind": "penalty", "occurred_on": "2026-11-20",
                "details": {"decision_no": "酒市监罚〔2026〕12号", "measures": ["suspension"]}}

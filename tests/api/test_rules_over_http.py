@@ -8,7 +8,6 @@ inspection on 2026-01-10 ("insp"), so 100 points is an A and CAP-NO-RECENT-INSPE
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -394,7 +393,7 @@ def settings(database_url: str) -> Settings:
     """The examples look up to 2028-01-01 ahead, and no date after the service's today may be
     asked about: the service's clock stands on a day after all of them."""
     moment = datetime(2028, 6, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
-    return replace(Settings(database_url=database_url), clock=fixed_clock(moment))
+    return Settings(database_url=database_url).replace(clock=fixed_clock(moment))
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 from credit_engine.bootstrap import bootstrap
 from credit_engine.config import Settings
 from credit_engine.services.keys import create_key
-from credit_engine.storage.schema import upgrade_database
+from credit_engine.storage.migrate import upgrade_database
 
 from api_helpers import USCC_A, valid_uscc
 

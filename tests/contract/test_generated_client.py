@@ -22,7 +22,7 @@ from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.config import Settings
 from credit_engine.domain.identifiers import uscc_check_char
 from credit_engine.services.keys import create_key
-from credit_engine.storage.schema import upgrade_database
+from credit_engine.storage.migrate import upgrade_database
 
 pytestmark = pytest.mark.slow
 PACKAGE = "credit_engine_generated_client"

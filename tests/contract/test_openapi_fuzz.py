@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema_rs
@@ -61,7 +61,7 @@ def _send(client: FlaskClient, world: World, method: str, path: str, body: Any) 
 
 @pytest.fixture
 def world(settings: Settings) -> Iterator[World]:
-    container = Container(replace(settings, public_rate_limit="100000 per minute"))
+    container = Container(settings.replace(public_rate_limit="100000 per minute"))
     with container.transaction() as session:
         key = create_key(session, "fuzzer", ["admin"])
     w = World(create_app(container=container), {"Authorization": f"Bearer {key}"})

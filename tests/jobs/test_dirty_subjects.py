@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from credit_engine.domain.model import SubjectRef
-from credit_engine.services.dirty import dirty_subjects
+from credit_engine.storage.repositories.file_changes import dirty_subjects
 from credit_engine.storage.models import (
     EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow,
 )

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from credit_engine.services.executors import run_regrade
+from credit_engine.regrade.driver import run_regrade
 from credit_engine.storage.models import AnnouncementRow, GradeRow, JobRunChunkRow, JobRunRow
 from job_population import add_enterprise, add_person, add_record, add_role, uscc
 from process_helpers import start, wait_until

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.domain.model import SubjectRef
 from credit_engine.domain.serialization import result_to_dict
-from credit_engine.services.executors import SerialExecutor, run_regrade
+from credit_engine.regrade.driver import run_regrade
+from credit_engine.regrade.executors import SerialExecutor
 from credit_engine.storage.credit_files import iter_subject_keys, load_credit_files
 from credit_engine.storage.models import GradeRow, JobRunRow
 from year_simulation import START, build_town, events_of_day
@@ -45,7 +46,7 @@ def _full_grades(session, registry, day) -> dict[SubjectRef, dict]:
 
 @pytest.mark.slow
 def test_incremental_regrade_equals_full_regrade_every_day_for_a_year(container, monkeypatch):
-    monkeypatch.setenv("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS", "0")
+    monkeypatch.setattr(container, "settings", container.settings.replace(dirty_margin_seconds=0))
     rng, record_ids = random.Random(20250101), []
     with container.transaction() as session:
         build_town(session, rng)

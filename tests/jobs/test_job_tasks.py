@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from credit_engine.jobs import tasks
-from credit_engine.services.executors import run_regrade
+from credit_engine.regrade.driver import run_regrade
 from credit_engine.storage.models import JobRunRow
 from job_population import add_enterprise, add_person
 
@@ -25,8 +25,8 @@ class RulesetsTakingEffect:
 
 @pytest.fixture
 def jobs_container(container, monkeypatch):
-    monkeypatch.setenv("CREDIT_ENGINE_REGRADE_WORKERS", "1")
-    monkeypatch.setenv("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS", "0")
+    monkeypatch.setattr(container, "settings", container.settings.replace(
+        regrade_workers=1, dirty_margin_seconds=0))
     with container.transaction() as session:
         for n in (1, 2, 3):
             add_enterprise(session, n)

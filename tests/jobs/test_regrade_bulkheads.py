@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from credit_engine.domain.model import SubjectRef
+from credit_engine.regrade.chunk_failures import split_chunk
+from credit_engine.regrade.chunk_rows import chunk_subjects
+from credit_engine.regrade.claims import RunAlreadyDone, claim_run
+from credit_engine.regrade.driver import run_regrade
+from credit_engine.regrade.planning import plan_run
 from credit_engine.services import grading
-from credit_engine.services.chunk_failures import split_chunk
-from credit_engine.services.executors import run_regrade
 from credit_engine.services.grading import SubjectFailure, regrade_subjects
-from credit_engine.services.regrade_runs import chunk_subjects, plan_run
-from credit_engine.services.runs import RunAlreadyDone, claim_run, write_transaction
 from credit_engine.storage.models import (
     GradeRow, JobRunChunkRow, JobRunRow, RecordRow, RegradeFailureRow,
 )
@@ -72,7 +73,8 @@ def test_a_run_completed_with_failures_is_not_run_again_on_the_same_date(town):
 
 
 def test_the_next_nightly_runs_retry_a_failed_subject_until_it_grades(town, monkeypatch):
-    monkeypatch.setenv("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS", "0")  # only what changed since
+    # only what changed since
+    monkeypatch.setattr(town, "settings", town.settings.replace(dirty_margin_seconds=0))
     first = run_regrade(town, "nightly_regrade", "dirty", DAY)
     second = run_regrade(town, "nightly_regrade", "dirty", DAY + timedelta(days=1))
     assert (first.mode, first.failed) == ("all", 1)
@@ -108,7 +110,7 @@ def test_subject_savepoints_leave_the_chunk_transaction_open_until_it_commits(to
     subjects = [SubjectRef("enterprise", uscc(n)) for n in range(1, 9)]
     failures: list[SubjectFailure] = []
     with pytest.raises(RuntimeError):
-        with write_transaction(town.session_factory) as session:
+        with town.transaction(lock_now=True) as session:
             regrade_subjects(session, town.rulesets, subjects, DAY, "test",
                              calendar=town.calendar, failures=failures, savepoints=True)
             raise RuntimeError("the chunk fails after its subjects were stored")
@@ -117,8 +119,10 @@ def test_subject_savepoints_leave_the_chunk_transaction_open_until_it_commits(to
 
 
 def _planned(container, chunk_size, mode="all"):
-    claim = claim_run(container.session_factory, "full_regrade", DAY, mode)
-    plan_run(container.session_factory, container.rulesets, claim, mode, chunk_size)
+    claim = claim_run(container.session_factory, "full_regrade", DAY, mode,
+                      lease=container.settings.run_lease)
+    plan_run(container.session_factory, container.rulesets, claim, mode, chunk_size,
+             margin=container.settings.dirty_margin)
     return claim
 
 
@@ -188,7 +192,7 @@ VICTIM, SIGNAL = os.environ["BULKHEAD_VICTIM"], int(os.environ["BULKHEAD_SIGNAL"
 
 class KillWhenGradingVictim:
     def find_spec(self, name, path, target=None):
-        if name != "credit_engine.domain.grading":
+        if name != "credit_engine.grading.pipeline":
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         load = spec.loader.exec_module

@@ -10,11 +10,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from credit_engine.cli import main
-from credit_engine.services.executors import run_regrade
-from credit_engine.services.regrade_runs import execute_chunk, plan_run
-from credit_engine.services.runs import (
+from credit_engine.regrade.chunk_execution import execute_chunk
+from credit_engine.regrade.claims import (
     RunAlreadyDone, RunInProgress, claim_run, finish_run, owner_id,
 )
+from credit_engine.regrade.driver import run_regrade
+from credit_engine.regrade.planning import plan_run
 from credit_engine.storage.models import GradeRow, JobRunChunkRow, JobRunRow
 from job_population import add_enterprise, add_person
 
@@ -59,14 +60,17 @@ def test_second_run_of_the_same_job_and_date_is_refused(container, ten_subjects)
 
 
 def test_run_owned_by_a_live_process_is_not_taken_over(container):
-    claim_run(container.session_factory, "nightly_regrade", DAY, "dirty")
+    lease = container.settings.run_lease
+    claim_run(container.session_factory, "nightly_regrade", DAY, "dirty", lease=lease)
     with pytest.raises(RunInProgress):
-        claim_run(container.session_factory, "nightly_regrade", DAY, "dirty")
+        claim_run(container.session_factory, "nightly_regrade", DAY, "dirty", lease=lease)
 
 
 def _plan_and_do_first_chunk(container, chunk_size):
-    claim = claim_run(container.session_factory, "full_regrade", DAY, "all")
-    plan_run(container.session_factory, container.rulesets, claim, "all", chunk_size)
+    claim = claim_run(container.session_factory, "full_regrade", DAY, "all",
+                      lease=container.settings.run_lease)
+    plan_run(container.session_factory, container.rulesets, claim, "all", chunk_size,
+             margin=container.settings.dirty_margin)
     execute_chunk(container.session_factory, container.rulesets, claim.run_id, 1, "first",
                   calendar=container.calendar)
     return claim
@@ -89,7 +93,8 @@ def test_run_of_a_dead_owner_resumes_at_its_first_pending_chunk(container, ten_s
 
 
 def test_failed_run_may_be_run_again(container, ten_subjects):
-    claim = claim_run(container.session_factory, "full_regrade", DAY, "all")
+    claim = claim_run(container.session_factory, "full_regrade", DAY, "all",
+                      lease=container.settings.run_lease)
     finish_run(container.session_factory, claim, "failed", 0.1, error="boom")
     report = run_regrade(container, "full_regrade", "all", DAY)
     assert report.resumed and report.regraded == 10
@@ -143,7 +148,7 @@ def test_regrade_command_without_a_mode_is_the_nightly_incremental_run(settings,
 
 
 def test_process_pool_executor_grades_each_subject_once(settings, container, ten_subjects):
-    from credit_engine.services.executors import ProcessPoolChunkExecutor
+    from credit_engine.regrade.worker_pool import ProcessPoolChunkExecutor
 
     report = run_regrade(container, "full_regrade", "all", DAY,
                          ProcessPoolChunkExecutor(settings, 2), chunk_size=2)

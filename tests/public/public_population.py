@@ -17,7 +17,7 @@ from credit_engine.domain.dates import add_years
 from credit_engine.domain.identifiers import id_check_digit, uscc_check_char
 from credit_engine.domain.model import CreditResult, HygieneRating, Measure, Reason, SubjectRef
 from credit_engine.domain.serialization import result_to_dict
-from credit_engine.domain.working_days import WorkingDayCalendar
+from credit_engine.calendars.schedules import official_calendar
 from credit_engine.services.announcements import publish_announcements
 from credit_engine.storage.models import (
     EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow,
@@ -100,7 +100,7 @@ def populate(session: Session, today: date) -> Population:
 
 
 def _grade_all(session: Session, p: Population, graded_on: date) -> None:
-    calendar = WorkingDayCalendar()
+    calendar = official_calendar()
     wok, listed = SubjectRef("enterprise", p.wok), SubjectRef("person", p.listed.opaque_id)
     unlisted = SubjectRef("person", p.unlisted.opaque_id)
     measures = (
@@ -179,5 +179,5 @@ def populate_graded(session: Session, registry: object, today: date) -> Populati
         SubjectRef("person", p.listed.opaque_id), SubjectRef("person", p.unlisted.opaque_id)]
     for as_of in (today - timedelta(days=60), today - timedelta(days=20)):
         regrade_subjects(session, registry, subjects, as_of, "seed",  # type: ignore[arg-type]
-                         calendar=WorkingDayCalendar())
+                         calendar=official_calendar())
     return p

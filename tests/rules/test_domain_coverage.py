@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from credit_engine.domain.dates import add_months
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.domain.model import Role, decide
 from credit_engine.rules import RulesetRegistry
 from grading_builders import (AS_OF, PERSON, RULESETS_DIR, USCC, enterprise_file, inspection, measure_codes,

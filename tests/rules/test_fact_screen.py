@@ -4,7 +4,7 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from credit_engine.domain.grading import rule_facts
+from credit_engine.grading.pipeline import rule_facts
 from credit_engine.rules.conditions import FACT_FIELDS, FactScreen, evaluate
 from credit_engine.rules.evaluation import evaluate_facts, evaluate_python
 from grading_builders import AS_OF, enterprise_file, inspection, penalty, rec

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from grading_builders import AS_OF, enterprise_file, inspection, measure_codes, penalty, rec, recent_inspection
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.domain.model import GRADES
 from grading_builders import AS_OF, enterprise_file, inspection, penalty, rec
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.domain.model import Role
 from grading_builders import (AS_OF, PERSON, USCC, enterprise_file, penalty, person_file,
                               rec, recent_inspection, rule_ids, measure_codes)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from grading_builders import (AS_OF, enterprise_file, inspection, penalty, rec, recent_inspection, rule_ids)
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.domain.model import PersonFile, Role, SubjectRef
 from credit_engine.errors import EngineError
 from credit_engine.rules import engine

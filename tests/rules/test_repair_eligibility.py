@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from credit_engine.domain.repair import repair_refusal
+from credit_engine.grading.repair import repair_refusal
 from grading_builders import penalty
 
 

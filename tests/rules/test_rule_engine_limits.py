@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from durable.lang import get_host
 
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.errors import EngineError
 from credit_engine.rules import engine
 from grading_builders import AS_OF, enterprise_file, inspection

@@ -8,7 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 from credit_engine.commands.rules import rules
-from credit_engine.domain.grading import grade
+from credit_engine.grading.pipeline import grade
 from credit_engine.errors import RulesetError
 from credit_engine.rules import NoRulesetInForce, RulesetRegistry, load_ruleset_file
 from grading_builders import RULESETS_DIR, enterprise_file, penalty, recent_inspection

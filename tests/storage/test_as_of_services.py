@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from credit_engine.bootstrap import Container
 from credit_engine.domain.model import SubjectRef
 from credit_engine.errors import ValidationFailed
+from credit_engine.regrade.driver import run_regrade
+from credit_engine.regrade.executors import SerialExecutor
+from credit_engine.regrade.planning import FULL
 from credit_engine.services import grading, records, repairs, subjects
-from credit_engine.services.executors import SerialExecutor, run_regrade
-from credit_engine.services.regrade_runs import FULL
 from credit_engine.storage.models import GradeRow, JobRunRow, RecordRow, RepairRow, RevocationRow
 from credit_engine.validation import RevokeInSchema, load_or_raise
 from credit_engine.validation.context import TodayNotSet
@@ -59,7 +60,8 @@ def test_a_regrade_run_for_today_stores_todays_grades(shop: Container) -> None:
 
 def test_credit_for_a_date_after_today_is_refused(shop: Container) -> None:
     with shop.transaction() as session, pytest.raises(ValidationFailed) as refused:
-        grading.credit_for(session, shop.rulesets, SubjectRef("enterprise", USCC), TOMORROW, TODAY)
+        grading.credit_for(session, shop.rulesets, SubjectRef("enterprise", USCC), TOMORROW, TODAY,
+                           margin=shop.settings.dirty_margin)
     assert list(refused.value.errors) == ["as_of"]
 
 

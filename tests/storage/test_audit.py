@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from credit_engine.errors import ValidationFailed
 from credit_engine.services.audit import (
-    append_audit, canonical_json, normalise_timestamp, retry_on_audit_conflict, verify_chain,
+    append_audit, canonical_json, normalise_timestamp, verify_chain,
 )
 from credit_engine.storage.models import AuditRow
+from credit_engine.storage.unit_of_work import run_in_transaction
 
 ZEROS = "0" * 64
 
@@ -132,7 +133,7 @@ def test_a_forked_append_is_retried_in_a_new_transaction(container):
             session.flush()
         return append_audit(session, "tester", "test.retry", "thing:4", {}).id
 
-    retry_on_audit_conflict(container.session_factory, use_case)
+    run_in_transaction(container.session_factory, use_case)
     assert len(attempts) == 2
     assert (_verify(container).ok, _verify(container).checked) == (True, 4)
 
@@ -143,7 +144,7 @@ def test_concurrent_writers_keep_a_single_chain(container):
     def writer(n):
         try:
             for i in range(5):
-                retry_on_audit_conflict(
+                run_in_transaction(
                     container.session_factory,
                     lambda s: append_audit(s, f"w{n}", "test.concurrent", f"t:{i}", {"i": i}),
                     attempts=20,

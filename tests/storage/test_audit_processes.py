@@ -13,9 +13,10 @@ import sys
 
 import pytest
 
-from credit_engine.services.audit import append_audit, retry_on_audit_conflict, verify_chain
+from credit_engine.services.audit import append_audit, verify_chain
 from credit_engine.services.keys import create_key
 from credit_engine.storage.models import AuditRow
+from credit_engine.storage.unit_of_work import run_in_transaction
 from credit_engine.domain.identifiers import uscc_check_char
 
 pytestmark = pytest.mark.slow
@@ -59,7 +60,7 @@ container = bootstrap(Settings(database_url=url))
 print("ready", flush=True)
 sys.stdin.readline()
 for n in range(count):
-    with container.session_factory.begin() as session:
+    with container.transaction() as session:
         append_audit(session, name, "test.processes", f"entry:{n}", {"n": n})
 print("done", flush=True)
 """
@@ -133,7 +134,7 @@ def test_a_transaction_that_already_wrote_appends_under_its_own_lock(container):
         append_audit(session, "cli", "test.first", "t:1", {})
         return append_audit(session, "cli", "test.second", "t:2", {})
 
-    second = retry_on_audit_conflict(container.session_factory, use_case, attempts=1)
+    second = run_in_transaction(container.session_factory, use_case, attempts=1)
     with container.session_factory() as session:
         result = verify_chain(session)
     assert (result.ok, result.checked, result.head_hash) == (True, 2, second.hash)

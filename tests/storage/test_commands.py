@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from credit_engine.commands import audit, db, keys
 from credit_engine.services.keys import authenticate
-from credit_engine.storage.schema import head_revision
+from credit_engine.storage.migrate import head_revision
 
 
 # Only this area's groups, as cli.py registers them, so other areas' commands cannot break

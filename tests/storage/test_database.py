@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from credit_engine.storage.database import make_engine, normalise_url
 from credit_engine.storage.models import EnterpriseRow, RoleRow
-from credit_engine.storage.unit_of_work import unit_of_work
+from credit_engine.storage.unit_of_work import run_in_transaction, transaction
 
 
 def test_sqlite_connections_get_the_safety_pragmas(tmp_path):
@@ -49,28 +49,46 @@ def _count(container) -> int:
         return session.scalar(select(func.count()).select_from(EnterpriseRow))
 
 
-def test_unit_of_work_discards_changes_that_were_not_committed(container):
-    with unit_of_work(container.session_factory) as uow:
-        uow.session.add(_enterprise())
-        uow.session.flush()
+def test_unit_of_work_rolls_back_everything_when_the_use_case_fails(container):
+    with pytest.raises(RuntimeError), transaction(container.session_factory) as session:
+        session.add(_enterprise())
+        session.flush()
+        session.add(_enterprise("91110000100000000L"))
+        session.flush()
+        raise RuntimeError("use case failed")
     assert _count(container) == 0
 
 
-def test_unit_of_work_rolls_back_what_follows_the_commit_when_the_use_case_fails(container):
-    with pytest.raises(RuntimeError), unit_of_work(container.session_factory) as uow:
-        uow.session.add(_enterprise())
-        uow.commit()
-        uow.session.add(_enterprise("91110000100000000L"))
-        uow.session.flush()
-        raise RuntimeError("use case failed")
-    assert _count(container) == 1  # the committed enterprise only
-
-
-def test_unit_of_work_keeps_committed_changes(container):
-    with unit_of_work(container.session_factory) as uow:
-        uow.session.add(_enterprise())
-        uow.commit()
+def test_unit_of_work_commits_when_the_use_case_succeeds(container):
+    with transaction(container.session_factory) as session:
+        session.add(_enterprise())
     assert _count(container) == 1
+
+
+@pytest.mark.parametrize("options", [{"lock_now": True}, {"wait_for_lock": True}])
+def test_unit_of_work_with_the_sqlite_write_lock_commits_and_rolls_back_alike(container, options):
+    with pytest.raises(RuntimeError), transaction(container.session_factory, **options) as session:
+        session.add(_enterprise())
+        session.flush()
+        raise RuntimeError("use case failed")
+    with transaction(container.session_factory, **options) as session:
+        session.add(_enterprise("91110000100000000L"))
+    assert _count(container) == 1
+
+
+def test_the_use_case_runner_does_not_retry_other_integrity_errors(container):
+    calls = []
+
+    def use_case(session):
+        calls.append(1)
+        session.add(_enterprise())
+        session.add(_enterprise())
+        session.flush()
+
+    with pytest.raises(IntegrityError):
+        run_in_transaction(container.session_factory, use_case)
+    assert calls == [1]
+    assert _count(container) == 0
 
 
 def test_foreign_keys_are_enforced(container):

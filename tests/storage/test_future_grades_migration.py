@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import MetaData, Table, select
 
 from credit_engine.storage.database import make_engine
-from credit_engine.storage.schema import alembic_config, upgrade_database
+from credit_engine.storage.migrate import alembic_config, upgrade_database
 
 TODAY = date(2026, 11, 29)
 DAYS = (date(2026, 11, 1), TODAY, date(2026, 11, 30), date(2030, 6, 1))

@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from credit_engine.storage.database import make_engine
 from credit_engine.storage.models import Base
-from credit_engine.storage.schema import (
+from credit_engine.storage.migrate import (
     alembic_config, current_revision, head_revision, schema_differences, upgrade_database,
 )
 

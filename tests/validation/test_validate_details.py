@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from credit_engine.domain.model import RECORD_KINDS
+from credit_engine.domain.record_kinds import RECORD_KINDS
 from credit_engine.validation import DETAILS_SCHEMAS, RecordInSchema, load_or_raise
 from validation_helpers import DETAILS_BY_KIND, errors_of, record
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from credit_engine.domain.model import ENTERPRISE_ONLY_KINDS, RECORD_KINDS
+from credit_engine.domain.record_kinds import ENTERPRISE_ONLY_KINDS, RECORD_KINDS
 from credit_engine.validation import RecordBatchSchema, RecordInSchema, load_or_raise
 from validation_helpers import (
     BAD_USCC, DETAILS_BY_KIND, PERSON_ID, USCC, errors_of, record,

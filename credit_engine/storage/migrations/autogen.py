@@ -1,6 +1,6 @@
 """Generate the next migration from the models.
 
-After adding or changing tables in `credit_engine/storage/models.py`, run from the
+After adding or changing tables in `credit_engine/storage/models/`, run from the
 repository (the editable install writes into the source tree):
 
     python -m credit_engine.storage.migrations.autogen "add announcements"
@@ -25,7 +25,7 @@ from pathlib import Path
 from alembic import command
 
 from credit_engine.storage.database import make_engine
-from credit_engine.storage.schema import (
+from credit_engine.storage.migrate import (
     MIGRATIONS_DIR, alembic_config, schema_differences, upgrade_database,
 )
 

@@ -1,5 +1,5 @@
 """Alembic environment: the models' metadata, batch mode for SQLite, URL or connection
-handed in by `credit_engine.storage.schema.alembic_config`."""
+handed in by `credit_engine.storage.migrate.alembic_config`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from credit_engine.storage.database import make_engine
 from credit_engine.storage.models import Base
-from credit_engine.storage.schema import include_object
+from credit_engine.storage.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,4 +1,5 @@
-"""Which subjects an incremental (nightly) regrade must grade again.
+"""What changed in credit files since a moment: which subjects an incremental (nightly)
+regrade must grade again, and whether one subject's stored grade still stands.
 
 A stored grade stays right until either its credit file changes (a new, revoked or
 repaired record, an edited subject or role) or a date arrives on which its result
@@ -15,14 +16,16 @@ content spreads, and only along what files contain:
 A subject falling due needs no spreading: its next-change date already covers its file.
 Nor does a subject a regrade run could not grade (`regrade_failures`): it is graded again
 by every nightly run until it grades, and its file changed nothing in anyone else's.
+
+Callers look back a little before their watermark (`Settings.dirty_margin`): rows may
+commit a little after the time stamped on them.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select
@@ -34,21 +37,6 @@ from credit_engine.storage.models import (
     RoleRow,
 )
 
-# Rows may commit a little after the time stamped on them; reading a few minutes back
-# regrades some subjects twice over two nights, which is harmless, and misses none.
-SAFETY_MARGIN_SECONDS = 600
-
-
-def safety_margin() -> timedelta:
-    """The look-back; CREDIT_ENGINE_DIRTY_MARGIN_SECONDS overrides it (0 in simulations)."""
-    raw = os.environ.get("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS")
-    try:
-        seconds = float(raw) if raw else SAFETY_MARGIN_SECONDS
-    except ValueError:
-        raise ValueError(f"CREDIT_ENGINE_DIRTY_MARGIN_SECONDS: {raw!r} is not a number") from None
-    if seconds < 0:
-        raise ValueError("CREDIT_ENGINE_DIRTY_MARGIN_SECONDS: must not be negative")
-    return timedelta(seconds=seconds)
 _IN_BATCH = 500  # keys per IN (...) list: far below every backend's parameter limit
 
 

@@ -1,4 +1,4 @@
-"""Alembic, configured from code so the installed package migrates without the repository."""
+"""Schema upgrades: Alembic configured from code, so the installed package migrates alone."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Response schemas of the Credit and Decisions sections (docs/api.md)."""
+"""What the Credit and Decisions sections show (docs/api.md): marshmallow response schemas."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from credit_engine.api.schemas import SubjectSchema
+from credit_engine.api.representations import SubjectSchema
 
 
 class ReasonSchema(Schema):

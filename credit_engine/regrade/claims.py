@@ -3,7 +3,8 @@
 A run claims its (job, business date) by inserting a `job_runs` row under a UNIQUE
 constraint. Whoever finds the row already there either stops (the run succeeded, or a
 live process owns it) or takes it over with a compare-and-set update (its owner died or
-stopped sending heartbeats) and resumes from the run's checkpoints.
+stopped sending heartbeats: `Settings.run_lease`) and resumes from the run's checkpoints.
+Every write here takes SQLite's write lock at once (`transaction(..., lock_now=True)`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -25,12 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from credit_engine.errors import Conflict
 from credit_engine.storage.models import JobRunRow, utcnow
+from credit_engine.storage.unit_of_work import transaction
 
 log = logging.getLogger(__name__)
 
-# A run whose owner has not sent a heartbeat for this long is taken to be dead (another
-# machine cannot check its process id). Owners send one after every chunk.
-DEFAULT_LEASE = timedelta(minutes=15)
 # A run that finished, with or without subjects it could not grade: never run again (the
 # next nightly run retries failed subjects).
 DONE_STATUSES = ("succeeded", "completed_with_failures")
@@ -60,20 +58,6 @@ def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def lease() -> timedelta:
-    """The heartbeat lease; CREDIT_ENGINE_RUN_LEASE_SECONDS overrides it."""
-    raw = os.environ.get("CREDIT_ENGINE_RUN_LEASE_SECONDS")
-    if not raw:
-        return DEFAULT_LEASE
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise ValueError(f"CREDIT_ENGINE_RUN_LEASE_SECONDS: {raw!r} is not a number") from None
-    if seconds <= 0:
-        raise ValueError("CREDIT_ENGINE_RUN_LEASE_SECONDS: must be positive")
-    return timedelta(seconds=seconds)
-
-
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything stored is UTC.
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
@@ -93,10 +77,12 @@ def _process_alive(pid: int) -> bool:
         return True
 
 
-def owner_alive(owner: str, heartbeat_at: datetime, now: datetime | None = None) -> bool:
-    """False when the owner's heartbeat lapsed, or it ran on this host and its process is gone."""
+def owner_alive(owner: str, heartbeat_at: datetime, lease: timedelta,
+                now: datetime | None = None) -> bool:
+    """False when the owner's heartbeat lapsed (older than `lease`), or it ran on this host
+    and its process is gone."""
     now = now or utcnow()
-    if now - _aware(heartbeat_at) > lease():
+    if now - _aware(heartbeat_at) > lease:
         return False
     host, _, pid = owner.rpartition(":")
     if host == socket.gethostname() and pid.isdigit():
@@ -104,35 +90,10 @@ def owner_alive(owner: str, heartbeat_at: datetime, now: datetime | None = None)
     return True
 
 
-@contextmanager
-def write_transaction(session_factory: sessionmaker[Session],
-                      lock_now: bool = True) -> Iterator[Session]:
-    """A transaction that takes SQLite's write lock at once (PostgreSQL: a plain one).
-
-    With a deferred SQLite transaction, a reader that later writes fails at once when
-    another writer committed meanwhile; taking the lock first makes writers queue.
-    `lock_now=False` leaves SQLite's driver to begin at the first write instead (reads
-    before it run outside the transaction): for work that reads and computes long and
-    writes briefly at the end, and re-checks what it read with a conditional update.
-    """
-    with session_factory() as session:
-        connection = session.connection()
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA busy_timeout=120000")
-            if lock_now:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
 def _insert_claim(session_factory: sessionmaker[Session], job: str, business_date: date,
                   mode: str, owner: str) -> int | None:
     try:
-        with write_transaction(session_factory) as session:
+        with transaction(session_factory, lock_now=True) as session:
             row = JobRunRow(job=job, business_date=business_date, mode=mode, status="running",
                             owner=owner, detail={})
             session.add(row)
@@ -155,20 +116,21 @@ def _take_over(session: Session, row: JobRunRow, mode: str, owner: str) -> bool:
 
 
 def claim_run(session_factory: sessionmaker[Session], job: str, business_date: date,
-              mode: str) -> Claim:
-    """Claim (job, business date) or raise RunAlreadyDone / RunInProgress."""
+              mode: str, *, lease: timedelta) -> Claim:
+    """Claim (job, business date) or raise RunAlreadyDone / RunInProgress (a running owner
+    is taken to be dead after `lease` without a heartbeat)."""
     owner = owner_id()
     run_id = _insert_claim(session_factory, job, business_date, mode, owner)
     if run_id is not None:
         return Claim(run_id, job, business_date, False, owner)
-    with write_transaction(session_factory) as session:
+    with transaction(session_factory, lock_now=True) as session:
         row = session.scalars(select(JobRunRow).where(
             JobRunRow.job == job, JobRunRow.business_date == business_date)).one()
         if row.status in DONE_STATUSES:
             how = row.status.replace("_", " ")  # succeeded, completed with failures
             raise RunAlreadyDone(f"{job} for {business_date} already {how} (run {row.id}).",
                                  run_id=row.id)
-        if row.status == "running" and owner_alive(row.owner, row.heartbeat_at):
+        if row.status == "running" and owner_alive(row.owner, row.heartbeat_at, lease):
             raise RunInProgress(f"{job} for {business_date} is running in {row.owner} "
                                 f"(run {row.id}).", run_id=row.id)
         if not _take_over(session, row, mode, owner):
@@ -180,7 +142,7 @@ def claim_run(session_factory: sessionmaker[Session], job: str, business_date: d
 
 def heartbeat(session_factory: sessionmaker[Session], claim: Claim) -> None:
     """Tell other processes the owner is alive."""
-    with write_transaction(session_factory) as session:
+    with transaction(session_factory, lock_now=True) as session:
         session.execute(update(JobRunRow).where(
             JobRunRow.id == claim.run_id, JobRunRow.owner == claim.owner)
             .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False))
@@ -190,7 +152,7 @@ def finish_run(session_factory: sessionmaker[Session], claim: Claim, status: str
                elapsed: float, error: str | None = None, **values: Any) -> None:
     """Mark the run finished (a DONE_STATUSES value) or failed, adding this attempt's
     elapsed seconds."""
-    with write_transaction(session_factory) as session:
+    with transaction(session_factory, lock_now=True) as session:
         row = session.get(JobRunRow, claim.run_id)
         assert row is not None, "a claimed run cannot disappear"  # rows are never deleted
         row.status, row.finished_at, row.error = status, utcnow(), error
@@ -209,17 +171,41 @@ def recent_runs(session: Session, limit: int = 20, job: str | None = None) -> li
         query.order_by(JobRunRow.business_date.desc(), JobRunRow.id.desc()).limit(limit)))
 
 
+def recent_run_views(session: Session, limit: int = 20, job: str | None = None
+                     ) -> list[dict[str, object]]:
+    """The newest runs first, each as `run_view` shows it."""
+    from credit_engine.regrade.chunk_rows import run_totals
+
+    return [run_view(row, run_totals(session, row.id)) for row in recent_runs(session, limit, job)]
+
+
+def run_view(row: JobRunRow, totals: dict[str, int]) -> dict[str, object]:
+    """A run as `jobs status` shows it; a run still going shows what its done chunks add
+    up to so far."""
+    counts = totals if row.status not in DONE_STATUSES else {
+        "regraded": row.regraded, "changed": row.changed, "announcements": row.announcements}
+    return {"id": row.id, "job": row.job, "business_date": row.business_date.isoformat(),
+            "mode": row.mode, "status": row.status, "subjects": row.subjects_total,
+            "regraded": counts["regraded"], "changed": counts["changed"],
+            "announcements": counts["announcements"], "failed": totals["failed"],
+            "chunks": f"{totals['chunks_done']}/{row.chunks_total}", "duration_s": round(row.duration_seconds or 0.0, 1),
+            "attempts": row.attempts, "owner": row.owner,
+            "started_at": row.started_at.isoformat(),
+            "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+            "detail": row.detail, "error": row.error}
+
+
 def run_task(session_factory: sessionmaker[Session], job: str, business_date: date,
-             task: Callable[[Session], dict[str, Any]]) -> dict[str, Any]:
+             task: Callable[[Session], dict[str, Any]], *, lease: timedelta) -> dict[str, Any]:
     """Run a one-transaction job once per business date; its result is stored as detail.
 
     The task's work and the run's success commit together. A failure is recorded (its own
     transaction) and re-raised; a failed run may be claimed and tried again.
     """
-    claim = claim_run(session_factory, job, business_date, "task")
+    claim = claim_run(session_factory, job, business_date, "task", lease=lease)
     started = time.monotonic()
     try:
-        with write_transaction(session_factory) as session:
+        with transaction(session_factory, lock_now=True) as session:
             detail = task(session)
             row = session.get(JobRunRow, claim.run_id)
             assert row is not None, "a claimed run cannot disappear"

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from credit_engine.domain.model import CATEGORIES, CONTEXTS, GRADES, ROLE_KINDS
-from credit_engine.rules.conditions import PENALTY_MEASURES
+from credit_engine.domain.record_kinds import PENALTY_MEASURES, WINDOW_NAMES
 
 RULE_TYPES = ("deduction", "bonus", "override", "cap")
 MEASURE_TRIGGERS = ("ban_5y", "ban_life", "employs_banned", "listed", "rule", "grade", "grade_kept")
@@ -169,9 +169,8 @@ class RulesetSchema(_Strict):
     effective_from = DateField(required=True)
     title = fields.Str(load_default="")
     score = fields.Nested(ScoreSchema, required=True)
-    windows = fields.Dict(keys=fields.Str(validate=validate.OneOf(
-        ("penalty_minor", "penalty", "inspection", "sampling", "self_check", "complaint",
-         "incident", "commendation", "conviction"))), values=fields.Int(validate=_MONTHS), required=True)
+    windows = fields.Dict(keys=fields.Str(validate=validate.OneOf(WINDOW_NAMES)),
+                          values=fields.Int(validate=_MONTHS), required=True)
     penalty = fields.Nested(PenaltySchema, required=True)
     counters = fields.Dict(keys=fields.Str(validate=_NAME), values=fields.Nested(CounterSchema),
                            load_default=dict)

@@ -12,9 +12,9 @@ from credit_engine.domain.facts import age_months, as_date, record_fact
 from credit_engine.domain.hygiene import below_target, hygiene_rating
 from credit_engine.domain.measures import Situation, build_measures
 from credit_engine.domain.model import CreditFile, CreditResult, Record
-from credit_engine.domain.sanctions import BannedRole, Period, banned_roles, listings, subject_bans
-from credit_engine.domain.scoring import Entry, Scored, score_and_grade, scored_entries
-from credit_engine.errors import CreditEngineError
+from credit_engine.domain.sanctions import BannedRole, Period
+from credit_engine.grading.bans import banned_roles, listings, subject_bans
+from credit_engine.grading.scoring import Entry, Scored, score_and_grade, scored_entries
 from credit_engine.rules.compiled import CompiledRuleset, condition_kind
 from credit_engine.rules.conditions import evaluate, referenced_fields
 from credit_engine.rules.evaluation import evaluate_facts
@@ -139,12 +139,9 @@ def _grade_year_before(file: CreditFile, as_of: date, registry: RulesetRegistry,
                        backend: str) -> str | None:
     """The grade letter on the same calendar date a year earlier (None before any ruleset)."""
     day = add_years(as_of, -1)
-    try:
-        ruleset = registry.for_date(day)
-    except CreditEngineError as exc:
-        if exc.status == 404:
-            return None
-        raise
+    ruleset = registry.in_force_on(day)
+    if ruleset is None:
+        return None
     scored, _ = _score(ruleset, _situation(file, day, ruleset), backend)
     return scored.grade
 

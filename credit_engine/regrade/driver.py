@@ -1,88 +1,38 @@
-"""Chunk executors and the loop that drives a regrade run through one.
+"""The run driver: claim a (job, business date), plan it once, drive its pending chunks
+through a `ChunkExecutor`, record the run.
 
-An executor takes a run id and the sequence numbers of its pending chunks and yields a
-`ChunkOutcome` per chunk, in any order. Everything a chunk needs is in the database
-(`execute_chunk(session_factory, registry, run_id, seq, worker)` is idempotent: a chunk
-already done is skipped), so an executor only has to decide *where* chunks run:
-`SerialExecutor` here, `ProcessPoolChunkExecutor` over local processes; a distributed
-executor (docs/distributed-regrade.md) sends each (run id, seq) to a task queue.
-
-An executor never gives up on a run because of one chunk: a chunk whose worker died or
-that raised yields an outcome with `error` set, and the driver (`_drive`, the same for
-every executor) retries it, splits it and finally records its subject as failed
-(`chunk_failures.py`). Only trouble of the database itself (unreachable, locked for
-good) or a worker that cannot even start ends the run: it is recorded as failed and
-resumes when run again.
+The driver is the same for every executor. A chunk that did not finish goes to
+`ChunkRetries` (chunk_failures.py): run again, halved, or recorded as failed, round
+after round until none is pending. Only trouble of the database itself (unreachable,
+locked for good) or a worker that cannot even start ends the run: it is recorded as
+failed and resumes when run again. The owner sends a heartbeat every
+HEARTBEAT_EVERY_SECONDS so other processes know the run is alive.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from credit_engine.bootstrap import Container
-from credit_engine.services.chunk_failures import ChunkRetries, run_chunk
-from credit_engine.services.regrade_runs import (
-    DEFAULT_CHUNK_SIZE, HEARTBEAT_EVERY_SECONDS, ChunkOutcome, RunReport, pending_chunks,
-    plan_run, run_totals,
-)
-from credit_engine.services.runs import Claim, claim_run, finish_run, heartbeat, owner_id
-from credit_engine.services.worker_pool import (  # noqa: F401  (re-exported)
-    CHUNKS_PER_WORKER, GC_FIRST_GENERATION, ProcessPoolChunkExecutor, tune_collector_for_grading,
-)
+from credit_engine.regrade.chunk_failures import ChunkRetries
+from credit_engine.regrade.chunk_rows import pending_chunks, run_totals
+from credit_engine.regrade.claims import Claim, claim_run, finish_run, heartbeat
+from credit_engine.regrade.executors import ChunkExecutor, SerialExecutor
+from credit_engine.regrade.outcomes import ChunkOutcome, RunReport
+from credit_engine.regrade.planning import DEFAULT_CHUNK_SIZE, plan_run
 from credit_engine.storage.models import JobRunRow
 from credit_engine.validation.context import require_business_date
+
+if TYPE_CHECKING:
+    from credit_engine.bootstrap import Container
 
 log = logging.getLogger(__name__)
 
 COMPLETED_WITH_FAILURES = "completed_with_failures"
-
-
-class ChunkExecutor(Protocol):
-    """Runs chunks of a planned run somewhere; yields one outcome per chunk.
-
-    A chunk that did not finish (its worker died, or it raised) is an outcome with
-    `error` set, never an exception; an exception from `map` ends the run.
-    """
-
-    def map(self, run_id: int, seqs: Sequence[int]) -> Iterator[ChunkOutcome]:
-        """Execute the chunks `seqs` of run `run_id`."""
-        ...
-
-
-class SerialExecutor:
-    """Every chunk in this process, in order (a chunk that kills the process kills the
-    run: `make_executor` uses one worker process instead)."""
-
-    def __init__(self, container: Container) -> None:
-        self.container = container
-
-    def map(self, run_id: int, seqs: Sequence[int]) -> Iterator[ChunkOutcome]:
-        """Execute the chunks one after the other."""
-        for seq in seqs:
-            yield run_chunk(self.container, run_id, seq)
-
-
-def default_workers() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def make_executor(container: Container, workers: int | None) -> ChunkExecutor:
-    """Watched worker processes, one or more: a chunk that kills its process (a signal,
-    a crash in the rule engine) must never take the run's own process with it."""
-    workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise ValueError(f"workers: must be at least 1, got {workers}")
-    return ProcessPoolChunkExecutor(container.settings, workers)
-
+HEARTBEAT_EVERY_SECONDS = 10.0
 
 ProgressCallback = Callable[[ChunkOutcome, int, int], None]  # outcome, chunks done, chunks total
 
@@ -141,11 +91,14 @@ def run_regrade(container: Container, job: str, mode: str, business_date: date,
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size: must be at least 1, got {chunk_size}")
-    require_business_date(business_date, container.settings.today())  # nothing for the future
-    claim = claim_run(container.session_factory, job, business_date, mode)
+    settings = container.settings
+    require_business_date(business_date, settings.today())  # nothing for the future
+    claim = claim_run(container.session_factory, job, business_date, mode,
+                      lease=settings.run_lease)
     started = time.monotonic()
     try:
-        plan_run(container.session_factory, container.rulesets, claim, mode, chunk_size)
+        plan_run(container.session_factory, container.rulesets, claim, mode, chunk_size,
+                 margin=settings.dirty_margin)
         _drive(container, claim, executor or SerialExecutor(container), progress)
         return _complete(container, claim, time.monotonic() - started)
     except BaseException as error:

@@ -2,9 +2,9 @@
 fault is alone, then recorded as failed.
 
 A subject whose grading raises is recorded inside its chunk's transaction
-(`regrade_runs.execute_chunk`). This module is for the rest: a chunk whose worker died
+(`chunk_execution.execute_chunk`). This module is for the rest: a chunk whose worker died
 (a signal, a segmentation fault in the rule engine, the out-of-memory killer) or that
-raised outside any one subject. The run driver (`executors._drive`) hands every such
+raised outside any one subject. The run driver (`driver.py`) hands every such
 chunk to `ChunkRetries`, whatever executor ran it:
 
 1. the first time, the chunk is run again (executors run it in a fresh process);
@@ -21,42 +21,18 @@ resumes with the halves it had, and exactly-once per subject holds as before.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from credit_engine.services.regrade_runs import (
-    ChunkOutcome, chunk_subjects, execute_chunk, record_failures, subject_key, unfinished,
+from credit_engine.regrade.chunk_rows import (
+    chunk_subjects, locked_chunk, record_failures, split_chunk_row,
 )
-from credit_engine.services.runs import owner_id, write_transaction
+from credit_engine.regrade.outcomes import ChunkOutcome
 from credit_engine.storage.models import JobRunChunkRow, JobRunRow, utcnow
-
-if TYPE_CHECKING:
-    from credit_engine.bootstrap import Container
-    from credit_engine.rules import RulesetRegistry
+from credit_engine.storage.unit_of_work import transaction
 
 log = logging.getLogger(__name__)
-
-
-def run_chunk(container: Container, run_id: int, seq: int) -> ChunkOutcome:
-    """`execute_chunk`, with an error of the chunk's own (not the database's) returned as
-    an unfinished outcome: what every executor runs for one chunk."""
-    from credit_engine.services.grading import database_trouble, describe_error
-
-    try:
-        return execute_chunk(container.session_factory, container.rulesets, run_id, seq,
-                             owner_id(), calendar=container.calendar)
-    except Exception as error:
-        if database_trouble(error):
-            raise
-        log.exception("run %s, chunk %s did not finish", run_id, seq)
-        return unfinished(seq, describe_error(error))
-
-
-def _locked_chunk(session: Session, run_id: int, seq: int) -> JobRunChunkRow:
-    return session.scalars(select(JobRunChunkRow).where(
-        JobRunChunkRow.run_id == run_id, JobRunChunkRow.seq == seq).with_for_update()).one()
 
 
 def split_chunk(session_factory: sessionmaker[Session], run_id: int, seq: int) -> list[int]:
@@ -64,28 +40,18 @@ def split_chunk(session_factory: sessionmaker[Session], run_id: int, seq: int) -
 
     [seq] alone when it has fewer than two subjects; [] when it is done already.
     """
-    with write_transaction(session_factory) as session:
-        chunk = _locked_chunk(session, run_id, seq)
+    with transaction(session_factory, lock_now=True) as session:
+        chunk = locked_chunk(session, run_id, seq)
         if chunk.status != "pending":
             return []
         subjects = chunk_subjects(session, chunk)
         if len(subjects) < 2:
             return [seq]
-        half = len(subjects) // 2
         run = session.get(JobRunRow, run_id)
         assert run is not None, "a planned chunk belongs to a run"
         last = session.scalar(select(func.max(JobRunChunkRow.seq))
                               .where(JobRunChunkRow.run_id == run_id))
-        second = JobRunChunkRow(run_id=run_id, seq=(last or seq) + 1, size=len(subjects) - half,
-                                status="pending")
-        if chunk.subjects is not None:
-            keys = [subject_key(s) for s in subjects]
-            chunk.subjects, second.subjects = keys[:half], keys[half:]
-        else:  # a key range: halves are ranges too (an open end stays open for late arrivals)
-            middle = subject_key(subjects[half - 1])
-            second.after_key, second.upto_key = middle, chunk.upto_key
-            chunk.upto_key = middle
-        chunk.size = half
+        second = split_chunk_row(chunk, subjects, (last or seq) + 1)
         session.add(second)
         run.chunks_total += 1
         return [seq, second.seq]
@@ -96,8 +62,8 @@ def fail_chunk(session_factory: sessionmaker[Session], run_id: int, seq: int, er
     """Mark pending chunk `seq` done with each of its subjects recorded as failed."""
     from credit_engine.services.grading import RegradeCounts, SubjectFailure
 
-    with write_transaction(session_factory) as session:
-        chunk = _locked_chunk(session, run_id, seq)
+    with transaction(session_factory, lock_now=True) as session:
+        chunk = locked_chunk(session, run_id, seq)
         if chunk.status != "pending":
             return None
         subjects = chunk_subjects(session, chunk)

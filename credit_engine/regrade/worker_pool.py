@@ -26,8 +26,8 @@ from typing import Any
 
 from credit_engine.bootstrap import bootstrap
 from credit_engine.config import Settings
-from credit_engine.services.chunk_failures import run_chunk
-from credit_engine.services.regrade_runs import ChunkOutcome, unfinished
+from credit_engine.regrade.chunk_execution import run_chunk
+from credit_engine.regrade.outcomes import ChunkOutcome, unfinished
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,8 @@ class _Worker:
 
 
 class ProcessPoolChunkExecutor:
-    """Chunks spread over `workers` watched local processes (spawned)."""
+    """Chunks spread over `workers` watched local processes (spawned): a `ChunkExecutor`
+    (executors.py)."""
 
     def __init__(self, settings: Settings, workers: int) -> None:
         if workers < 1:

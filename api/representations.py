@@ -1,4 +1,4 @@
-"""Response schemas: what the API shows (input schemas live in credit_engine.validation)."""
+"""What the API shows: marshmallow response schemas (inputs live in credit_engine.validation)."""
 
 from __future__ import annotations
 

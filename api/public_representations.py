@@ -1,4 +1,4 @@
-"""marshmallow schemas of the public lookup (/public/v1/): query arguments and responses."""
+"""What the public lookup (/public/v1/) reads and shows: query arguments and responses."""
 
 from __future__ import annotations
 

@@ -1,0 +1,65 @@
+"""What the public API and the public page share: one rate limit per address, short caching,
+and the lookups as JSON-ready dicts (docs/domain.md's privacy rules apply to both)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from credit_engine.api import public_format as fmt
+from credit_engine.api.runtime import EXTENSION, get_container, run_use_case
+from credit_engine.services import public_lookup
+
+LIMITER = "credit_engine.public_limiter"
+CACHE_SECONDS = 60
+
+
+def public_limit() -> str:
+    """The per-address limit (Settings.public_rate_limit, overridable in app.config)."""
+    return str(current_app.config.get("PUBLIC_RATE_LIMIT")
+               or get_container().settings.public_rate_limit)
+
+
+def limit_public(app: Flask, blueprint: Blueprint) -> None:
+    """Put `blueprint` under the public rate limit, one budget shared by every public surface.
+
+    The first call on an app makes its limiter and reads the calendar (a bad holidays file
+    fails now, not on the first lookup)."""
+    limiter = app.extensions.get(LIMITER)
+    if limiter is None:
+        settings = app.extensions[EXTENSION].settings
+        limiter = Limiter(get_remote_address, app=app, storage_uri=settings.rate_limit_storage,
+                          headers_enabled=True, default_limits=[])
+        app.extensions[LIMITER] = limiter
+        _ = app.extensions[EXTENSION].calendar
+    limiter.shared_limit(public_limit, scope="public")(blueprint)
+
+
+def search(q: str, as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Enterprise search hits as JSON-ready dicts."""
+    return run_use_case(lambda session: [
+        fmt.summary_to_dict(h)
+        for h in public_lookup.search_enterprises(session, q, as_of, offset, limit)])
+
+
+def detail(uscc: str, as_of: date) -> dict[str, Any]:
+    """One enterprise's public credit page as a JSON-ready dict; NotFound if unknown."""
+    return run_use_case(lambda session: fmt.detail_to_dict(
+        public_lookup.enterprise_detail(session, uscc, as_of)))
+
+
+def persons(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Persons on the serious-dishonesty list, masked, as JSON-ready dicts."""
+    return run_use_case(lambda session: [
+        fmt.person_to_dict(p)
+        for p in public_lookup.dishonest_persons(session, as_of, offset, limit)])
+
+
+def announcements(as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Published announcements, newest first, as JSON-ready dicts."""
+    return run_use_case(lambda session: public_lookup.public_announcements(
+        session, as_of, offset, limit))
