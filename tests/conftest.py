@@ -35,8 +35,10 @@ from sqlalchemy.pool import NullPool, StaticPool
 
 from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.config import Settings, fixed_clock
+from credit_engine.rules import RulesetRegistry
 from credit_engine.storage.database import normalise_url
 from credit_engine.storage.migrate import upgrade_database
+from grading_builders import RULESETS_DIR
 
 POSTGRES_URL_VAR = "CREDIT_ENGINE_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VAR = "CREDIT_ENGINE_REQUIRE_POSTGRES"
@@ -228,3 +230,15 @@ def container_on(settings: Settings) -> Iterator[Callable[[date], Container]]:
     for each in built:
         if "engine" in each.__dict__:
             each.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def registry() -> RulesetRegistry:
+    """The packaged rulesets, loaded and compiled once."""
+    return RulesetRegistry.load_dir(RULESETS_DIR)
+
+
+@pytest.fixture(params=["engine", "python"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Both evaluation backends: durable-rules and the plain-Python interpreter."""
+    return request.param

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,14 +19,13 @@ from werkzeug.serving import make_server
 from credit_engine.api.app import create_app
 from credit_engine.bootstrap import Container
 
-# The population of the public lookup tests, shared rather than copied.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "public"))
+# The population of the public lookup tests (tests/support), shared rather than copied.
 from public_population import Population, populate  # noqa: E402
 
 CHROMIUM = os.environ.get("CREDIT_ENGINE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 @pytest.fixture
