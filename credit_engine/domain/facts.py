@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from credit_engine.domain.dates import add_months
 from credit_engine.domain.model import Record
 from credit_engine.domain.record_kinds import (
-    KINDS, MAX_FINE_AMOUNT, MAX_ITEMS, MAX_REFERENCE, PENALTY_MEASURES, FactField,
+    KINDS, MAX_FINE_AMOUNT, MAX_ITEMS, MAX_REFERENCE, PENALTY, PENALTY_MEASURES, FactField,
 )
 from credit_engine.errors import Conflict
 
@@ -134,7 +134,7 @@ def penalty_fields(record: Record, config: Mapping[str, Any]) -> dict[str, Any]:
 
 def window_months(record: Record, fields: Mapping[str, Any], windows: Mapping[str, int]) -> int | None:
     """The record's counting window in months (None: no window, or validity-based)."""
-    if record.kind == "penalty":
+    if record.kind == PENALTY:
         return windows["penalty_minor"] if fields["minor"] else windows["penalty"]
     kind = KINDS.get(record.kind)
     names = kind.windows if kind else (record.kind,)  # (a kind no table knows: by its name)

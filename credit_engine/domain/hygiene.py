@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from credit_engine.domain.dates import add_months, within_months
 from credit_engine.domain.model import CreditFile, HygieneRating
+from credit_engine.domain.record_kinds import INCIDENT, INSPECTION
 
 _TENTH = Decimal("0.1")
 _ORDER = ("excellent", "good", "fair", "not_rated")
@@ -38,10 +39,10 @@ def hygiene_rating(file: CreditFile, as_of: date, config: Mapping[str, Any]) -> 
     if licensed_on and as_of < add_months(licensed_on, config["new_licence_months"]):
         return HygieneRating("not_rated", None, "new_licence")
     counting = [r for r in file.records if r.counts_on(as_of)]
-    if any(r.kind == "incident" and within_months(r.occurred_on, as_of, config["after_incident_months"])
+    if any(r.kind == INCIDENT and within_months(r.occurred_on, as_of, config["after_incident_months"])
            for r in counting):
         return HygieneRating("not_rated", None, "recent_incident")
-    inspections = [r for r in counting if r.kind == "inspection"
+    inspections = [r for r in counting if r.kind == INSPECTION
                    and within_months(r.occurred_on, as_of, config["window_months"])]
     scores = [s for s in (dynamic_score(r.details) for r in inspections) if s is not None]
     if not scores:

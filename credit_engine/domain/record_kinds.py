@@ -7,7 +7,7 @@ validation (credit_engine/validation/details.py), the fact catalogue of the cond
 language (credit_engine/rules/conditions.py), the facts of a record
 (credit_engine/domain/facts.py), the ruleset file's windows (credit_engine/rules/) and
 the population generator. Adding a kind means an entry here, its rules in a ruleset,
-and tests (tests/unit/test_record_kinds.py checks that nothing else lists kinds).
+and tests (tests/domain/test_record_kinds.py checks that nothing else lists kinds).
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ MAX_ITEMS = 10_000  # items of one inspection: checked, failed
 MAX_REFERENCE = 128  # characters of a decision, case, policy or violation number
 MAX_TITLE = 200  # characters of a product name or an honour's title
 MAX_POINTS_PER_ITEM = 10  # the quantified grading scores each item out of 10
+
+# The kinds that have behaviour of their own elsewhere (fines and bans, hygiene ratings):
+# code names them through these constants, never by their string.
+PENALTY, INSPECTION, INCIDENT = "penalty", "inspection", "incident"
 
 SUBJECT_TYPES = ("enterprise", "person")
 ENTERPRISE = ("enterprise",)
@@ -148,7 +152,7 @@ def _valid_until() -> DetailField:
 
 _KINDS = (
     RecordKind(
-        "penalty", SUBJECT_TYPES,
+        PENALTY, SUBJECT_TYPES,
         (_ref("decision_no"),
          DetailField("measures", "choices", PENALTY_MEASURES, minimum=1,
                      maximum=len(PENALTY_MEASURES), required=True),
@@ -162,7 +166,7 @@ _KINDS = (
         checks=(GivenWhen("fine_amount", "measures", "fine", "measures include fine"),),
         windows=("penalty_minor", "penalty"), derived_facts=True),
     RecordKind(
-        "inspection", ENTERPRISE,
+        INSPECTION, ENTERPRISE,
         (DetailField("result", "choice", INSPECTION_RESULTS, required=True),
          DetailField("key_items_failed", "count", minimum=0, maximum=MAX_ITEMS, default=0),
          DetailField("general_items_failed", "count", minimum=0, maximum=MAX_ITEMS, default=0),
@@ -194,7 +198,7 @@ _KINDS = (
         "complaint", SUBJECT_TYPES, (_flag("substantiated"),),
         (FactField("substantiated", bool, False),), windows=("complaint",)),
     RecordKind(
-        "incident", SUBJECT_TYPES,
+        INCIDENT, SUBJECT_TYPES,
         (DetailField("level", "choice", INCIDENT_LEVELS, required=True),),
         (FactField("level", INCIDENT_LEVELS, "general"),), windows=("incident",)),
     RecordKind(
@@ -226,3 +230,9 @@ VALIDITY_KINDS = tuple(k.name for k in _KINDS if k.validity)
 REQUIRED_WINDOWS = tuple(w for k in _KINDS if k.window_required for w in k.windows)
 WINDOW_NAMES = REQUIRED_WINDOWS + tuple(w for k in _KINDS if not k.window_required for w in k.windows)
 WINDOW_KINDS: Mapping[str, str] = {w: k.name for k in _KINDS for w in k.windows}
+
+# The code in the external ids of generated records (`JQ-PEN-<uscc>-2026-001`).
+EXTERNAL_ID_CODES: Mapping[str, str] = {
+    PENALTY: "PEN", INSPECTION: "INS", "sampling": "SMP", "complaint": "CMP", INCIDENT: "INC",
+    "conviction": "CNV", "commendation": "COM", "certification": "CER", "insurance": "ISR",
+    "practice": "PRC", "self_check": "SCK"}

@@ -8,6 +8,7 @@ from typing import Iterable
 from credit_engine.domain.dates import add_months
 from credit_engine.domain.facts import penalty_fields, record_fact
 from credit_engine.domain.model import Record
+from credit_engine.domain.record_kinds import PENALTY
 from credit_engine.rules.compiled import CompiledRuleset
 from credit_engine.rules.conditions import evaluate
 
@@ -15,7 +16,7 @@ from credit_engine.rules.conditions import evaluate
 def repair_refusal(penalty: Record, subject_records: Iterable[Record], approved_on: date,
                    ruleset: CompiledRuleset) -> str | None:
     """The reason a repair approved on `approved_on` is not allowed, or None if it is."""
-    if penalty.kind != "penalty":
+    if penalty.kind != PENALTY:
         return "only a penalty can be repaired"
     if not penalty.counts_on(approved_on):
         return "the penalty is revoked or already repaired"
@@ -33,7 +34,7 @@ def repair_refusal(penalty: Record, subject_records: Iterable[Record], approved_
         if approved_on < add_months(penalty.occurred_on, listing_wait):
             return f"the listing can be ended by repair only {listing_wait} months after it began"
     for other in subject_records:
-        if (other.kind == "penalty" and other.id != penalty.id and other.counts_on(approved_on)
+        if (other.kind == PENALTY and other.id != penalty.id and other.counts_on(approved_on)
                 and other.occurred_on > penalty.occurred_on
                 and not penalty_fields(other, cfg["penalty"])["minor"]):
             return f"a new non-minor penalty (record {other.id}) was decided since"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from credit_engine.domain.dates import add_years
+from credit_engine.domain.record_kinds import INCIDENT, INSPECTION
 from credit_engine.population import details as make
 from credit_engine.population import year as rates
 from credit_engine.population.year import Year, count, official
@@ -22,7 +23,7 @@ def inspections(y: Year) -> None:
         refused = rng.random() < 0.002 * (1 + 4 * y.tier)
         result = rng.choices(rates.RESULTS, rates.RESULT_WEIGHTS[y.tier])[0]
         details = make.inspection(rng, result, refused, graded)
-        y.add(day, "inspection", details)
+        y.add(day, INSPECTION, details)
         follow_up, delay = rng.random(), timedelta(days=rng.randrange(10, 60))
         if refused and follow_up < 0.8:
             y.penalty(day + delay, ["fine"], (20000, 30000, 50000))
@@ -142,7 +143,7 @@ def incidents(y: Year) -> None:
     day = y.day()
     names, weights = rates.INCIDENT_LEVELS
     level = rng.choices(names, weights)[0]
-    y.add(day, "incident", {"level": level})
+    y.add(day, INCIDENT, {"level": level})
     later = day + timedelta(days=rng.randrange(15, 60))
     if level != "general":
         criminal_case(y, later)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from credit_engine.domain.record_kinds import PENALTY
 from credit_engine.population import activities
 from credit_engine.population import details as make
 from credit_engine.population import year as rates
@@ -78,7 +79,7 @@ def enterprise_records(seed: int, draft: EnterpriseDraft, start: date, end: date
 def _licence_revoked_on(events: list[Event]) -> date | None:
     """A revoked licence closes the business: nothing of its own happens afterwards."""
     for event in events:
-        if (event.kind == "penalty" and event.person is None
+        if (event.kind == PENALTY and event.person is None
                 and "licence_revocation" in event.details["measures"]):
             return event.day
     return None

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
+from credit_engine.domain.record_kinds import EXTERNAL_ID_CODES, PENALTY
 from credit_engine.population import details as make
 from credit_engine.population.subjects import YEAR_STREAM, EnterpriseDraft, rng_for
 
 PROFILE_STREAM = 6
-KIND_CODES = {"penalty": "PEN", "inspection": "INS", "sampling": "SMP", "complaint": "CMP",
-              "incident": "INC", "conviction": "CNV", "commendation": "COM",
-              "certification": "CER", "insurance": "ISR", "practice": "PRC"}
 TIER = {"good": 0, "average": 1, "poor": 2}
 
 INSPECTIONS = {"canteen": 2.5, "catering": 1.3, "production": 1.6, "small_workshop": 1.3,
@@ -100,7 +98,7 @@ class Year:
 
     def next_external_id(self, kind: str) -> str:
         """The next source-system id of a `kind` record in this enterprise-year."""
-        code = KIND_CODES[kind]
+        code = EXTERNAL_ID_CODES[kind]
         self._numbers[code] += 1
         return f"JQ-{code}-{self.draft.uscc}-{self.year}-{self._numbers[code]:03d}"
 
@@ -125,4 +123,4 @@ class Year:
         aggravated = rng.random() < (0.3 if heavy else 0.08) and fine is not None
         number = make.decision_no(rng, self.draft.district, day.year, heavy and rng.random() < 0.5)
         details = make.penalty(number, measures, fine, aggravated, serious, violation_id)
-        self.add(official(day), "penalty", details, role=role)
+        self.add(official(day), PENALTY, details, role=role)

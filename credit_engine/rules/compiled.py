@@ -10,7 +10,9 @@ from datetime import date
 from typing import Any, Mapping
 
 from credit_engine.domain.model import GRADES
-from credit_engine.domain.record_kinds import PENALTY_MEASURES, REQUIRED_WINDOWS, WINDOW_KINDS
+from credit_engine.domain.record_kinds import (
+    INCIDENT, INSPECTION, PENALTY_MEASURES, REQUIRED_WINDOWS, WINDOW_KINDS,
+)
 from credit_engine.errors import RulesetError
 from credit_engine.rules.conditions import (
     FACT_FIELDS, ConditionError, FactScreen, compile_condition, month_thresholds)
@@ -261,8 +263,8 @@ def month_thresholds_by_kind(data: Mapping[str, Any], conditions: list[Mapping[s
     for ban, condition in zip(data["bans"], bans):
         if ban["years"]:
             by_kind.setdefault(condition_kind(condition), set()).add(12 * ban["years"])
-    by_kind.setdefault("inspection", set()).add(data["hygiene"]["window_months"])
-    by_kind.setdefault("incident", set()).add(data["hygiene"]["after_incident_months"])
+    by_kind.setdefault(INSPECTION, set()).add(data["hygiene"]["window_months"])
+    by_kind.setdefault(INCIDENT, set()).add(data["hygiene"]["after_incident_months"])
     return MappingProxyType({kind: frozenset(m for m in months if m > 0)
                              for kind, months in by_kind.items()})
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from credit_engine.domain.record_kinds import PENALTY
 from credit_engine.grading.repair import repair_refusal
 from credit_engine.domain.model import CreditFile
 from credit_engine.errors import Conflict, NotFound
@@ -30,7 +31,7 @@ def approve_repair(session: Session, registry: RulesetRegistry, record_id: int,
     row = stored_records.get_record(session, record_id)
     if row is None:
         raise NotFound(f"No record with id {record_id}.")
-    if row.kind != "penalty":
+    if row.kind != PENALTY:
         raise Conflict(f"Record {record_id} is a {row.kind}; only penalties can be repaired.")
     if row.repaired_on is not None:
         raise Conflict(f"Record {record_id} has already been repaired.")

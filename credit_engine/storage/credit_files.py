@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import CreditFile, Enterprise, PersonFile, Record, Role, SubjectRef
+from credit_engine.domain.record_kinds import PENALTY
 from credit_engine.storage.models import (
     EnterpriseRow, PersonRow, RecordRow, RepairRow, RevocationRow, RoleRow,
 )
@@ -90,7 +91,7 @@ class _Chunk:
         records = self._load_records(session, usccs, penalty_usccs)
         self.records_by_subject = _group(records, lambda r: str(r.subject))
         self.penalties_by_uscc = _group(
-            (r for r in records if r.kind == "penalty" and r.subject.type == ENTERPRISE),
+            (r for r in records if r.kind == PENALTY and r.subject.type == ENTERPRISE),
             lambda r: r.subject.id)
         self.enterprises = {row.uscc: _enterprise(row) for row in session.scalars(
             select(EnterpriseRow).where(EnterpriseRow.uscc.in_(usccs)))} if usccs else {}
@@ -102,7 +103,7 @@ class _Chunk:
             conditions.append(RecordRow.enterprise_uscc.in_(usccs))
         if penalty_usccs:  # other enterprises of involved persons: their penalties only
             conditions.append(and_(RecordRow.enterprise_uscc.in_(penalty_usccs),
-                                   RecordRow.kind == "penalty"))
+                                   RecordRow.kind == PENALTY))
         if self.person_ids:
             conditions.append(RecordRow.person_id.in_(self.person_ids))
         return _records_where(session, or_(*conditions)) if conditions else []

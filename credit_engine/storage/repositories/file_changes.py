@@ -32,6 +32,7 @@ from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from credit_engine.domain.model import SubjectRef
+from credit_engine.domain.record_kinds import PENALTY
 from credit_engine.storage.models import (
     EnterpriseRow, GradeRow, PersonRow, RecordRow, RegradeFailureRow, RepairRow, RevocationRow,
     RoleRow,
@@ -82,7 +83,7 @@ def changed_since(session: Session, since: datetime) -> ChangeSet:
     for uscc, person_id, kind in _record_changes(session, since):
         if uscc:
             changes.own.add(_ref("enterprise", uscc))
-            if kind == "penalty":
+            if kind == PENALTY:
                 changes.penalised.add(uscc)
         else:
             changes.own.add(_ref("person", person_id))  # type: ignore[arg-type]
@@ -184,7 +185,7 @@ def file_changed_since(session: Session, subject: SubjectRef, since: datetime) -
         return True
     penalised = _role_partners(session, RoleRow.person_id, RoleRow.uscc, persons)
     in_file = or_(own_records, RecordRow.person_id.in_(sorted(persons)),
-                  and_(RecordRow.kind == "penalty", RecordRow.enterprise_uscc.in_(sorted(penalised))))
+                  and_(RecordRow.kind == PENALTY, RecordRow.enterprise_uscc.in_(sorted(penalised))))
     record_changes = (
         select(RecordRow.id).where(in_file, RecordRow.received_at >= since),
         select(RecordRow.id).join(RevocationRow, RevocationRow.record_id == RecordRow.id)
