@@ -6,12 +6,10 @@ import logging
 from typing import Any
 
 from credit_engine.api.blueprint import Blueprint
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-
 from credit_engine.api.problems import HttpProblem
-from credit_engine.api.runtime import get_container
 from credit_engine.api.representations import HealthSchema
+from credit_engine.api.runtime import get_container
+from credit_engine.storage.database import database_problem
 
 blp = Blueprint("health", __name__, description="Probes for load balancers and orchestrators.")
 LOG = logging.getLogger("credit_engine.api")
@@ -31,10 +29,8 @@ def healthz() -> dict[str, Any]:
 @blp.alt_response(503, response="DEFAULT_ERROR")
 def readyz() -> dict[str, Any]:
     """The database answers `SELECT 1`; 503 when it does not."""
-    try:
-        with get_container().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError as error:
-        LOG.warning("readiness check failed: %s", error)
-        raise HttpProblem(503, "The database is not reachable.") from None
+    problem = database_problem(get_container().engine)
+    if problem:
+        LOG.warning("readiness check failed: %s", problem)
+        raise HttpProblem(503, "The database is not reachable.")
     return {"status": "ready"}

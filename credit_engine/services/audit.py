@@ -27,15 +27,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from credit_engine.errors import ValidationFailed
 from credit_engine.storage.models import AuditRow, utcnow
+from credit_engine.storage.repositories import audit_log
 
 GENESIS_HASH = "0" * 64
-# Any constant: identifies "the audit chain" among PostgreSQL advisory locks.
-_ADVISORY_LOCK_KEY = 0x43450A0D17
 _LIMITS = {"actor": 100, "action": 64, "target": 200}
 
 
@@ -100,57 +98,22 @@ def _validated_fields(actor: str, action: str, target: str, payload: Any) -> dic
     return {"actor": actor, "action": action, "target": target, "payload": payload}
 
 
-# How long an SQLite writer waits for the write lock before failing: longer than any
-# regrade chunk holds it (a chunk writes briefly at its end), well under a client's timeout.
-SQLITE_LOCK_WAIT_MS = 30_000
-
-
-def lock_chain(session: Session) -> None:
-    """Hold the right to extend the chain until the session's transaction ends."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-    elif connection.dialect.name == "sqlite":
-        driver = connection.connection.driver_connection
-        if not driver.in_transaction:  # type: ignore[union-attr]
-            # Nothing written yet: SQLite's driver would begin a deferred transaction at the
-            # INSERT, after the last entry was read outside it. Take the write lock first.
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        # Already in a transaction: it has written, so it holds SQLite's only write lock.
-
-
-def _last_hash(session: Session) -> str:
-    lock_chain(session)
-    last = session.scalar(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1))
-    return last or GENESIS_HASH
-
-
 def append_audit(session: Session, actor: str, action: str, target: str,
                  payload: dict[str, Any] | None = None) -> AuditRow:
     """Add one entry to the chain in the caller's transaction (flushed, not committed)."""
     fields = _validated_fields(actor, action, target, {} if payload is None else payload)
     at = utcnow()  # microseconds, which both SQLite and PostgreSQL keep exactly
-    prev_hash = _last_hash(session)
-    row = AuditRow(at=at, prev_hash=prev_hash, hash=entry_hash(prev_hash, at, **fields), **fields)
-    session.add(row)
-    session.flush()  # a fork of the chain fails here, inside the caller's transaction
-    return row
-
-
-_ENTRY_COLUMNS = (AuditRow.id, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.target,
-                  AuditRow.payload, AuditRow.prev_hash, AuditRow.hash)
+    audit_log.lock_chain(session)  # writers queue here: each reads the true last entry
+    prev_hash = audit_log.last_hash(session) or GENESIS_HASH
+    return audit_log.add_entry(session, at=at, prev_hash=prev_hash,
+                               hash=entry_hash(prev_hash, at, **fields), **fields)
 
 
 def verify_chain(session: Session, batch_size: int = 1000) -> VerifyResult:
     """Walk the log by id, recomputing every hash and link; stop at the first bad entry."""
     expected_prev, checked, last_id = GENESIS_HASH, 0, None
     while True:
-        # Plain rows, not entities: a long log must not fill the session's identity map.
-        query = select(*_ENTRY_COLUMNS).order_by(AuditRow.id).limit(batch_size)
-        if last_id is not None:  # no lower bound at first: a forged id 0 or below is seen too
-            query = query.where(AuditRow.id > last_id)
-        rows = session.execute(query).all()
+        rows = audit_log.entries_after(session, last_id, batch_size)
         if not rows:
             return VerifyResult(ok=True, checked=checked, head_hash=expected_prev)
         for row in rows:

@@ -60,3 +60,16 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 def is_sqlite(engine: Engine) -> bool:
     """True when `engine` talks to SQLite."""
     return engine.dialect.name == "sqlite"
+
+
+def database_problem(engine: Engine) -> str | None:
+    """Why the database does not answer `SELECT 1` (None when it does): the readiness probe."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        return str(error)
+    return None
