@@ -13,8 +13,8 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from credit_engine.api import (
-    announcements, credit, decisions, health, problem_types, public, public_pages, records,
-    subjects,
+    announcements, credit, decisions, docs_ui, health, limiter, problem_types, public,
+    public_pages, records, security_headers, subjects,
 )
 from credit_engine.api.auth import SECURITY_SCHEME
 from credit_engine.api.converters import IdConverter, id_parameter_schema
@@ -33,8 +33,9 @@ from credit_engine.validation.records import details_schema_name
 BLUEPRINT_MODULES: tuple[ModuleType, ...] = (
     health, subjects, records, credit, decisions, announcements, public, problem_types,
 )
-# Plain Flask blueprints outside the OpenAPI document: the public HTML page.
-PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (public_pages.pages,)
+# Plain Flask blueprints outside the OpenAPI document: the public HTML page and /docs
+# (Swagger UI from packaged files, not flask-smorest's CDN page).
+PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (public_pages.pages, docs_ui.docs)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -66,8 +67,6 @@ def _config(settings: Settings) -> dict[str, Any]:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         "API_SPEC_OPTIONS": {
             "info": {"description": "Food-safety credit rating and joint reward/punishment "
                                     "rule engine. Errors are application/problem+json."},
@@ -139,5 +138,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     for kind, details in DETAILS_SCHEMAS.items():  # RecordIn.details refers to these
         api.spec.components.schema(details_schema_name(kind), schema=details)
     _install_request_hooks(app, container.settings)
+    limiter.trust_proxies(app, container.settings)  # X-Forwarded-For from trusted hops only
+    limiter.limiter_of(app)  # rate limits on the shared storage, before any blueprint
     _register_blueprints(app, api)
+    security_headers.init_app(app)  # CSP, nosniff, Referrer-Policy on every answer
     return app

@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
+from credit_engine.api.limiter import charge_api_key
 from credit_engine.api.problems import HttpProblem
 from credit_engine.api.runtime import get_container
 from credit_engine.domain.identifiers import mask_id_number
 from credit_engine.domain.scopes import Scope
-from credit_engine.services.keys import authenticate, has_scope
+from credit_engine.services.keys import check_key, has_scope
 
 SECURITY_SCHEME = "bearerAuth"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,12 +48,17 @@ def authenticate_request(scope: Scope) -> ApiKey:
     if token is None:
         raise HttpProblem(401, "A valid API key is required: send 'Authorization: Bearer <key>'.",
                           _CHALLENGE)
-    with get_container().transaction() as session:
-        row = authenticate(session, token)
+    container = get_container()
+    settings = container.settings
+    now = settings.clock().astimezone(settings.tz)
+    with container.transaction() as session:
+        checked = check_key(session, token, now, settings.tz)
+        row = checked.key
         if row is None:
-            raise HttpProblem(401, "The API key is not valid or has been revoked.",
+            raise HttpProblem(401, checked.detail,
                               {**_CHALLENGE, "WWW-Authenticate":
-                               'Bearer realm="credit-engine", error="invalid_token"'})
+                               'Bearer realm="credit-engine", error="invalid_token"'},
+                              **checked.facts)
         key = ApiKey(row.name, row.scope_set)
         allowed = has_scope(row, scope)
     if not allowed:
@@ -73,6 +79,7 @@ def require_scope(scope: Scope) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             g.api_key = authenticate_request(scope)
+            charge_api_key(g.api_key.name)  # the per-key limit of /api/v1: 429 over it
             return view(*args, **kwargs)
 
         # Documented in the OpenAPI operation: the scheme, the scope and the two refusals.

@@ -19,7 +19,9 @@ from credit_engine.api.problems import problem
 from credit_engine.api.public_access import (
     CACHE_SECONDS, announcements, detail, limit_public, persons, search,
 )
-from credit_engine.api.runtime import business_today
+from credit_engine.api.runtime import business_today, run_use_case
+from credit_engine.errors import NotFound
+from credit_engine.services.audit import latest_published_head
 
 blp = Blueprint("public", __name__, url_prefix="/public/v1",
                 description="Public credit lookup: no key, rate limited, persons masked.")
@@ -88,3 +90,20 @@ def list_announcements(args: dict[str, Any]) -> dict[str, Any]:
     """Published announcements, newest first, with objection deadlines and status."""
     as_of = args["as_of"] or business_today()
     return paged(lambda o, n: announcements(as_of, o, n), *page_bounds(args))
+
+
+@blp.route("/audit-head")
+@blp.operation("getAuditHead", "查询审计日志链头")
+@blp.response(200, s.AuditHead)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@blp.alt_response(429, response="DEFAULT_ERROR")
+def audit_head() -> dict[str, Any]:
+    """The audit log's head as last published by the daily verification: `entries` entries,
+    the newest with `hash`. Keep a copy: `credit-engine audit verify --head entries:hash`
+    fails if entries are later deleted or rewritten. 404 before the first publication."""
+    head = run_use_case(latest_published_head)
+    if head is None:
+        raise NotFound("No audit head has been published yet: the daily audit verification "
+                       "publishes one.")
+    return {"entries": head.entries, "hash": head.hash,
+            "published_on": head.published_on.isoformat()}

@@ -7,14 +7,12 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Flask, current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from credit_engine.api import public_format as fmt
+from credit_engine.api.limiter import limiter_of
 from credit_engine.api.runtime import EXTENSION, get_container, run_use_case
 from credit_engine.services import public_lookup
 
-LIMITER = "credit_engine.public_limiter"
 CACHE_SECONDS = 60
 
 
@@ -25,18 +23,13 @@ def public_limit() -> str:
 
 
 def limit_public(app: Flask, blueprint: Blueprint) -> None:
-    """Put `blueprint` under the public rate limit, one budget shared by every public surface.
+    """Put `blueprint` under the public rate limit, one budget per client address shared by
+    every public surface and every worker (api.limiter).
 
-    The first call on an app makes its limiter and reads the calendar (a bad holidays file
-    fails now, not on the first lookup)."""
-    limiter = app.extensions.get(LIMITER)
-    if limiter is None:
-        settings = app.extensions[EXTENSION].settings
-        limiter = Limiter(get_remote_address, app=app, storage_uri=settings.rate_limit_storage,
-                          headers_enabled=True, default_limits=[])
-        app.extensions[LIMITER] = limiter
-        _ = app.extensions[EXTENSION].calendar
-    limiter.shared_limit(public_limit, scope="public")(blueprint)
+    The first call on an app reads the calendar (a bad holidays file fails now, not on the
+    first lookup)."""
+    _ = app.extensions[EXTENSION].calendar
+    limiter_of(app).shared_limit(public_limit, scope="public")(blueprint)
 
 
 def search(q: str, as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:

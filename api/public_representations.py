@@ -122,3 +122,11 @@ class PersonPage(Schema):
 class AnnouncementPage(Schema):
     items = fields.List(fields.Nested(PublicAnnouncement))
     next_cursor = fields.String(allow_none=True)
+
+
+class AuditHead(Schema):
+    entries = fields.Integer(metadata={"description": "how many entries the audit log held"})
+    hash = fields.String(metadata={"description": "sha256 (64 hex digits) of the newest entry; "
+                                                  "64 zeros for an empty log"})
+    published_on = fields.String(metadata={"description": "the business date it was "
+                                                          "published (YYYY-MM-DD)"})

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from credit_engine.api.blueprint import Blueprint
 from sqlalchemy.orm import Session
 
-from credit_engine.api.auth import actor, require_scope, shown_id_number
+from credit_engine.api.auth import actor, current_key, require_scope, shown_id_number
 from credit_engine.api.runtime import run_use_case
 from credit_engine.api.representations import (
     EnterpriseWithRolesSchema, EnterpriseOutSchema, PersonWithRolesSchema, PersonOutSchema,
@@ -69,10 +69,13 @@ class Enterprise(MethodView):
 @blp.arguments(PersonInSchema)
 @blp.response(200, PersonOutSchema, description="Already known: the same id")
 @blp.alt_response(201, schema=PersonOutSchema, description="Registered")
+@blp.alt_response(409, response="DEFAULT_ERROR")
 def register_person(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Register a person by resident ID number; answers the opaque id used everywhere else."""
+    """Register a person by resident ID number; answers the opaque id used everywhere else.
+    A known ID number under another name is 409 unless the key has `admin` (a rename)."""
     def use_case(session: Session) -> tuple[dict[str, Any], bool]:
-        person_id, created = subjects.register_person(session, data, actor())
+        person_id, created = subjects.register_person(
+            session, data, actor(), may_rename=current_key().is_admin)
         return _person_view(subjects.get_person(session, person_id)), created
     body, created = run_use_case(use_case)
     return _created_or_ok(body, created)

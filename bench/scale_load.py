@@ -21,10 +21,13 @@ from typing import Any
 from sqlalchemy import insert
 from tqdm import tqdm
 
+from credit_engine.config import Settings
 from credit_engine.population import iter_population
 from credit_engine.storage.database import make_engine
 from credit_engine.storage.models import EnterpriseRow, PersonRow, RecordRow, RoleRow, utcnow
+from credit_engine.storage.personal_data import Keyring, PersonalDataKeys
 from credit_engine.storage.migrate import upgrade_database
+from credit_engine.storage.repositories.subjects import seal_person
 
 BATCH = 5000
 
@@ -50,11 +53,20 @@ def _record_row(record: dict[str, Any], now: Any) -> dict[str, Any]:
             "received_at": now, "received_by": "bench"}
 
 
-def _rows(kind: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _person_row(ring: Keyring, person: dict[str, Any], now: Any) -> dict[str, Any]:
+    """A persons row as the repository writes it: ID number and name encrypted."""
+    row = PersonRow(id=person_id(person["id_number"]))
+    seal_person(ring, row, person["id_number"], person["name"])
+    return {"id": row.id, "id_number_index": row.id_number_index,
+            "id_number_encrypted": row.id_number_encrypted,
+            "name_encrypted": row.name_encrypted, "data_key_id": row.data_key_id,
+            "created_at": now, "updated_at": now}
+
+
+def _rows(kind: str, items: list[dict[str, Any]], ring: Keyring) -> list[dict[str, Any]]:
     now = utcnow()
     if kind == "persons":
-        return [{"id": person_id(p["id_number"]), "id_number": p["id_number"], "name": p["name"],
-                 "created_at": now, "updated_at": now} for p in items]
+        return [_person_row(ring, p, now) for p in items]
     if kind == "enterprises":
         return [{**{k: e.get(k) for k in ("uscc", "name", "category", "district", "licence_no")},
                  "licensed_on": _day(e.get("licensed_on")), "created_at": now, "updated_at": now}
@@ -75,6 +87,8 @@ def load(url: str, seed: int, enterprises: int, persons: int, records_per_enterp
     """Migrate `url` and insert the population; returns the row counts."""
     upgrade_database(url)
     engine = make_engine(url)
+    # The same key the service uses: CREDIT_ENGINE_DATA_KEY_FILE, or beside the SQLite file.
+    ring = PersonalDataKeys.for_database(Settings.from_env().data_key_file, url).ring
     counts = dict.fromkeys(TABLES, 0)
     chunks = iter_population(seed, enterprises, persons,
                              records_per_enterprise=records_per_enterprise, end=end)
@@ -83,7 +97,7 @@ def load(url: str, seed: int, enterprises: int, persons: int, records_per_enterp
             for chunk in chunks:
                 with engine.begin() as connection:
                     for kind, model in TABLES.items():
-                        rows = _rows(kind, getattr(chunk, kind))
+                        rows = _rows(kind, getattr(chunk, kind), ring)
                         for start in range(0, len(rows), BATCH):
                             connection.execute(insert(model), rows[start:start + BATCH])
                         counts[kind] += len(rows)

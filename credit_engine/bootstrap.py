@@ -16,6 +16,7 @@ from credit_engine.storage import unit_of_work
 
 if TYPE_CHECKING:
     from credit_engine.domain.working_days import WorkingDayCalendar
+    from credit_engine.storage.personal_data import PersonalDataKeys
 
 T = TypeVar("T")
 
@@ -33,8 +34,20 @@ class Container:
         return make_engine(self.settings.database_url)
 
     @cached_property
+    def personal_data(self) -> PersonalDataKeys:
+        """The data keys for ID numbers and names, loaded on first use."""
+        from credit_engine.storage.personal_data import PersonalDataKeys
+
+        return PersonalDataKeys.for_database(self.settings.data_key_file,
+                                             self.settings.database_url)
+
+    @cached_property
     def session_factory(self) -> sessionmaker[Session]:
-        return sessionmaker(self.engine, expire_on_commit=False)
+        from credit_engine.storage.personal_data import SESSION_INFO_KEY
+
+        # Sessions carry the data keys: the persons repository encrypts and decrypts.
+        return sessionmaker(self.engine, expire_on_commit=False,
+                            info={SESSION_INFO_KEY: self.personal_data})
 
     @cached_property
     def rulesets(self):  # type: ignore[no-untyped-def]

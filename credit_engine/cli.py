@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from credit_engine.commands import audit, calendar, db, jobs, keys, regrade, rules, serve
+from credit_engine.commands import (
+    audit, calendar, data_key, db, jobs, keys, regrade, rules, serve,
+)
 from credit_engine.config import InvalidSettings, Settings
 
 
@@ -19,5 +21,5 @@ def main() -> None:
 
 
 for command in (db.db, keys.keys, serve.serve, regrade.regrade, rules.rules, audit.audit,
-                jobs.jobs, jobs.scheduler, calendar.calendar):
+                jobs.jobs, jobs.scheduler, calendar.calendar, data_key.data_key):
     main.add_command(command)

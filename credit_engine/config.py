@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict,
 )
+
+from credit_engine import rate_limits
 
 ENV_PREFIX = "CREDIT_ENGINE_"
 DEFAULT_DATABASE_URL = "sqlite:///credit_engine.db"
@@ -98,13 +100,18 @@ class Settings(BaseSettings):
     holidays_file: Path | None = None
     max_request_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     public_rate_limit: str = Field(default="120 per minute", min_length=1)
-    rate_limit_storage: str = Field(default="memory://", min_length=1)
+    api_rate_limit: str = Field(default="6000 per minute", min_length=1)
+    rate_limit_storage: str | None = None  # None: rate_limits.default_storage(database_url)
+    trusted_proxies: int = Field(default=0, ge=0, le=rate_limits.MAX_TRUSTED_PROXIES)
     run_lease_seconds: float = Field(default=DEFAULT_RUN_LEASE_SECONDS, gt=0,
                                      allow_inf_nan=False)
     dirty_margin_seconds: float = Field(default=DEFAULT_DIRTY_MARGIN_SECONDS, ge=0,
                                         allow_inf_nan=False)
     regrade_pause_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     regrade_workers: int | None = Field(default=None, ge=1)  # None: every core
+    # The personal-data key file (storage/personal_data.py). Required on PostgreSQL; the
+    # embedded SQLite default keeps one beside its database file when this is unset.
+    data_key_file: Path | None = None
     # Where "now" comes from. Deliberately not read from the environment: nothing but code
     # (a test, a simulation) can move the production clock.
     clock: Clock = Field(default=system_clock, exclude=True, repr=False)
@@ -119,6 +126,16 @@ class Settings(BaseSettings):
         """Only what code passes: the environment is read by `from_env` alone."""
         return (init_settings,)
 
+    @field_validator("public_rate_limit", "api_rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        return rate_limits.checked_limit(value)
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: str | None) -> str | None:
+        return None if value is None else rate_limits.checked_storage(value)
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -126,6 +143,18 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone") from None
+        return value
+
+    @field_validator("data_key_file")
+    @classmethod
+    def _usable_key_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        url = str(info.data.get("database_url", ""))
+        if value is None and url and not url.startswith("sqlite"):
+            raise ValueError("a data key file is required for a database other than the "
+                             "embedded SQLite file (docs/security.md)")
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file (create one: credit-engine data-key "
+                             "create --file PATH)")
         return value
 
     @classmethod
@@ -166,6 +195,12 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def rate_limit_storage_uri(self) -> str:
+        """Where the rate-limit counters live: the configured storage, else one every
+        worker of this machine shares (a file beside an SQLite database)."""
+        return self.rate_limit_storage or rate_limits.default_storage(self.database_url)
 
     @property
     def run_lease(self) -> timedelta:

@@ -3,7 +3,7 @@
 Times are wall-clock times in the configured time zone (Asia/Shanghai by default). The
 order of the night: recount provisional objection deadlines, close objection windows, a
 full regrade if a new ruleset takes effect today, the incremental regrade, then the
-audit-chain check over everything the night wrote.
+audit-chain check over everything the night wrote, which publishes the chain's head.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("nightly_regrade", tasks.nightly_regrade, 1, 30,
             "regrade subjects with new, revoked or repaired records or a grade falling due"),
     JobSpec("audit_chain_verification", tasks.audit_chain_verification, 4, 0,
-            "recompute the audit hash chain; error and failed run when broken"),
+            "recompute the audit hash chain and publish its head; error and failed run "
+            "when broken"),
     JobSpec("provisional_deadlines", tasks.provisional_deadlines, 0, 5,
             "recount provisional objection deadlines with the current holiday schedules"),
 )

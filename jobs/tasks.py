@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.errors import AuditChainBroken
 from credit_engine.services import announcements
-from credit_engine.services.audit import verify_chain
+from credit_engine.services.audit import publish_head, verify_chain
 from credit_engine.regrade.claims import RunAlreadyDone, RunInProgress, run_task
 from credit_engine.regrade.driver import run_regrade
 from credit_engine.regrade.executors import make_executor
@@ -84,16 +84,19 @@ def announcement_lifecycle() -> dict[str, Any] | None:
     return _task("announcement_lifecycle", _lifecycle)
 
 
-def _verify(session: Session, _today: date) -> dict[str, Any]:
+def _verify(session: Session, today: date) -> dict[str, Any]:
     result = verify_chain(session)
     if not result.ok:
         raise AuditChainBroken(f"audit chain broken at entry {result.first_bad_id} after "
                                f"{result.checked} good entries: {result.reason}")
-    return {"checked": result.checked, "head_hash": result.head_hash}
+    published = publish_head(session, today, result)
+    return {"checked": result.checked, "head_hash": result.head_hash,
+            "published": f"{published.entries}:{published.hash}"}
 
 
 def audit_chain_verification() -> dict[str, Any] | None:
-    """Walk the audit chain; a broken chain logs an error and raises (the run fails)."""
+    """Walk the audit chain and publish its head (GET /public/v1/audit-head); a broken
+    chain logs an error and raises (the run fails, nothing is published)."""
     try:
         return _task("audit_chain_verification", _verify)
     except AuditChainBroken as broken:

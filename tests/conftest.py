@@ -174,6 +174,10 @@ def database_url(database_backend: str, request: pytest.FixtureRequest,
         return f"sqlite:///{path}"
     database: MigratedPostgresDatabase = request.getfixturevalue("postgres_migrated_database")
     database.reset()
+    # Commands run in the test (CliRunner, or processes given os.environ) need the data key
+    # file PostgreSQL requires; Settings built in code get it from the `settings` fixture.
+    request.getfixturevalue("monkeypatch").setenv(
+        "CREDIT_ENGINE_DATA_KEY_FILE", str(request.getfixturevalue("data_key_file")))
     return database.url
 
 
@@ -186,14 +190,31 @@ def empty_database_url(database_backend: str, request: pytest.FixtureRequest,
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     name, url = server.create()
+    request.getfixturevalue("monkeypatch").setenv(  # what PostgreSQL requires (database_url)
+        "CREDIT_ENGINE_DATA_KEY_FILE", str(request.getfixturevalue("data_key_file")))
     yield url
     server.drop(name)
 
 
+@pytest.fixture(scope="session")
+def data_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A personal-data key file for the PostgreSQL test databases (SQLite keeps its own)."""
+    from credit_engine.services.data_keys import create_key_file
+
+    path = tmp_path_factory.mktemp("data-key") / "data-key.json"
+    create_key_file(path)
+    return path
+
+
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Settings for the test database and the packaged rulesets."""
-    return Settings(database_url=database_url)
+def settings(database_url: str, database_backend: str, request: pytest.FixtureRequest
+             ) -> Settings:
+    """Settings for the test database and the packaged rulesets (and, on PostgreSQL, the
+    data key file it requires)."""
+    if database_backend == "sqlite":
+        return Settings(database_url=database_url)
+    return Settings(database_url=database_url,
+                    data_key_file=request.getfixturevalue("data_key_file"))
 
 
 @pytest.fixture

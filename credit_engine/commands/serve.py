@@ -9,7 +9,8 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
-from credit_engine.config import Settings
+from credit_engine.commands.access_log import RedactingLogger
+from credit_engine.config import Settings, variable_name
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -69,6 +70,11 @@ def _load_demo(settings: Settings) -> None:
 def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Run the HTTP API, the OpenAPI docs and the public page."""
     settings = Settings.from_env()
+    if workers > 1 and settings.rate_limit_storage_uri.startswith("memory://"):
+        raise click.BadParameter(
+            "memory:// counts per worker, so the rate limits would not hold: set "
+            f"{variable_name('rate_limit_storage')} to a shared storage (an sqlite:/// "
+            "file, redis://…) or serve with --workers 1.", param_hint="--workers")
     if settings.is_sqlite:  # the embedded default needs no separate `db upgrade`
         from credit_engine.commands.db import upgrade_embedded
 
@@ -80,5 +86,6 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
                f"(API docs at /docs, OpenAPI at /openapi.json)", nl=True)
     options = {"bind": bind_address(host, port), "workers": workers, "accesslog": "-",
                "errorlog": "-", "timeout": 120, "graceful_timeout": 20,
-               "proc_name": "credit-engine"}
+               "proc_name": "credit-engine",
+               "logger_class": RedactingLogger}  # no query secret in the access log
     GunicornServer(make_app, options).run()

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from credit_engine.domain.identifiers import id_number_problem, mask_id_number, uscc_problem
-from credit_engine.errors import NotFound, ValidationFailed
+from credit_engine.domain.identifiers import (
+    id_number_problem, mask_id_number, mask_name, uscc_problem,
+)
+from credit_engine.errors import Conflict, NotFound, ValidationFailed
 from credit_engine.services.audit import append_audit
 from credit_engine.storage.repositories import subjects as stored
 from credit_engine.storage.repositories.subjects import StoredEnterprise, StoredPerson, StoredRole
@@ -52,27 +54,35 @@ def get_enterprise(session: Session, uscc: str) -> StoredEnterprise:
     return row
 
 
-def register_person(session: Session, data: dict[str, Any], actor: str) -> tuple[str, bool]:
-    """Register a person by resident ID number (exact match); returns (opaque id, created?)."""
+def register_person(session: Session, data: dict[str, Any], actor: str,
+                    *, may_rename: bool = False) -> tuple[str, bool]:
+    """Register a person by resident ID number (exact match); returns (opaque id, created?).
+
+    A known ID number under another name is a rename: refused (Conflict) unless
+    `may_rename` (the caller's key has `admin`), and audited with both names masked.
+    """
     id_number = str(data["id_number"]).upper()
     problem = id_number_problem(id_number)
     if problem:
         raise ValidationFailed({"id_number": [f"Not a valid resident ID number: {problem}."]})
     row = stored.person_by_id_number(session, id_number)
-    created = row is None
+    # The audit log is read by operators without the admin scope and stored in clear:
+    # ID numbers and names only masked.
+    payload = {"id_number": mask_id_number(id_number), "name": mask_name(data["name"])}
     if row is None:
         person_id = new_person_id()
         stored.add_person(session, person_id, id_number, data["name"])
-    elif row.name == data["name"]:
+        append_audit(session, actor, "person.created", f"person:{person_id}", payload)
+        return person_id, True
+    if row.name == data["name"]:
         return row.id, False  # nothing changed, nothing to audit
-    else:
-        person_id = row.id
-        stored.rename_person(session, person_id, data["name"])
-    # The audit log is read by operators without the admin scope: keep the number masked.
-    payload = {"id_number": mask_id_number(id_number), "name": data["name"]}
-    action = "person.created" if created else "person.updated"
-    append_audit(session, actor, action, f"person:{person_id}", payload)
-    return person_id, created
+    if not may_rename:
+        raise Conflict("This ID number is registered under another name; only a key with "
+                       "the admin scope may rename a person.")
+    stored.rename_person(session, row.id, data["name"])
+    payload = {**payload, "old_name": mask_name(row.name)}
+    append_audit(session, actor, "person.renamed", f"person:{row.id}", payload)
+    return row.id, False
 
 
 def get_person(session: Session, person_id: str) -> StoredPerson:

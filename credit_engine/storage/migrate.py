@@ -40,19 +40,44 @@ def head_revision() -> str:
     return head
 
 
+# From this revision on personal data is encrypted: an SQLite file upgraded across it is
+# rewritten, or its freed pages would still hold the plain ID numbers and names.
+ENCRYPTED_FROM = "0006"
+
+
 def upgrade_database(target: str | URL | Engine, revision: str = "head") -> str:
     """Create or migrate the schema of `target` (a URL or an engine) to `revision`."""
-    if isinstance(target, Engine):
-        with target.begin() as connection:
-            command.upgrade(alembic_config(connection=connection), revision)
-    else:
-        command.upgrade(alembic_config(url=target), revision)
-        engine = make_engine(target)
-        try:
-            return current_revision(engine) or ""
-        finally:
+    engine = target if isinstance(target, Engine) else make_engine(target)
+    try:
+        before = current_revision(engine)
+        if isinstance(target, Engine):
+            with target.begin() as connection:
+                command.upgrade(alembic_config(connection=connection), revision)
+        else:
+            command.upgrade(alembic_config(url=target), revision)
+        after = current_revision(engine) or ""
+        if before is not None and _crossed(before, after, ENCRYPTED_FROM):
+            _rewrite_sqlite_file(engine)
+        return after
+    finally:
+        if not isinstance(target, Engine):
             engine.dispose()
-    return current_revision(target) or ""
+
+
+def _crossed(before: str, after: str, revision: str) -> bool:
+    """Whether an upgrade from `before` to `after` applied `revision`."""
+    script = ScriptDirectory.from_config(alembic_config())
+    applied = {s.revision for s in script.iterate_revisions(after, before)} if after else set()
+    return revision in applied
+
+
+def _rewrite_sqlite_file(engine: Engine) -> None:
+    """VACUUM and truncate the WAL: no freed page keeps what a migration replaced."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM")
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def current_revision(engine: Engine) -> str | None:

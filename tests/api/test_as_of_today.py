@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,11 +31,12 @@ OUT_OF_BOUNDS = [TOMORROW.isoformat(), "2030-06-01", "9999-12-31", "1899-12-31",
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, data_key_file: Path) -> Settings:
     """The service's clock stands at 00:30 of TODAY in Asia/Shanghai (still the day before
     in UTC: today is the configured zone's)."""
     moment = datetime.combine(TODAY, time(0, 30), ZoneInfo("Asia/Shanghai"))
-    return Settings(database_url=database_url).replace(clock=fixed_clock(moment))
+    return Settings(database_url=database_url, data_key_file=data_key_file).replace(
+        clock=fixed_clock(moment))
 
 
 @pytest.fixture

@@ -97,8 +97,7 @@ def test_non_json_body_is_415_problem(client: FlaskClient, writer: dict[str, str
 
 def test_body_over_the_limit_is_413_problem(
         container: Container, make_key: Callable[..., dict[str, str]]) -> None:
-    small = Container(Settings(database_url=container.settings.database_url,
-                               max_request_bytes=1000))
+    small = Container(container.settings.replace(max_request_bytes=1000))
     client = create_app(container=small).test_client()
     body = '{"records": [' + ",".join(['{"external_id": "x"}'] * 100) + "]}"
     response = client.post("/api/v1/records", data=body, content_type="application/json",

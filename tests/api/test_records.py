@@ -244,7 +244,8 @@ class FixedDaySettings(Settings):
 
 def test_future_dates_are_judged_against_the_configured_business_today(
         container: Container, make_key: Any) -> None:
-    fixed = Container(FixedDaySettings(database_url=container.settings.database_url))
+    fixed = Container(FixedDaySettings(database_url=container.settings.database_url,
+                                       data_key_file=container.settings.data_key_file))
     client = create_app(container=fixed).test_client()
     headers = make_key("fixed-day-writer", "records:write")
     uscc = valid_uscc(USCC_B)

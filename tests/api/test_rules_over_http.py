@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -389,11 +390,12 @@ def _params() -> list:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, data_key_file: Path) -> Settings:
     """The examples look up to 2028-01-01 ahead, and no date after the service's today may be
     asked about: the service's clock stands on a day after all of them."""
     moment = datetime(2028, 6, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
-    return Settings(database_url=database_url).replace(clock=fixed_clock(moment))
+    return Settings(database_url=database_url, data_key_file=data_key_file).replace(
+        clock=fixed_clock(moment))
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from credit_engine.bootstrap import Container
-from credit_engine.storage.models import EnterpriseRow, PersonRow, RoleRow
+from credit_engine.storage.models import EnterpriseRow, RoleRow
+from credit_engine.storage.repositories.subjects import get_person
 
 from api_helpers import USCC_A, USCC_B, audit_entries, problem_of, valid_id_number, valid_uscc
 
@@ -68,7 +69,8 @@ def test_post_person_registers_with_201_and_an_opaque_id(
     person_id = response.get_json()["id"]
     assert ID_NUMBER not in person_id and ID_NUMBER[-4:] not in person_id
     with container.session_factory() as session:
-        assert session.get(PersonRow, person_id).id_number == ID_NUMBER  # type: ignore[union-attr]
+        stored = get_person(session, person_id)
+        assert stored is not None and (stored.id_number, stored.name) == (ID_NUMBER, "李四")
 
 
 def test_post_person_with_a_known_id_number_is_200_with_the_same_id(
@@ -77,6 +79,38 @@ def test_post_person_with_a_known_id_number_is_200_with_the_same_id(
                            json={"id_number": ID_NUMBER, "name": "张三"})
     assert response.status_code == 200
     assert response.get_json()["id"] == person
+
+
+def test_post_person_with_a_known_id_number_and_a_new_name_is_409_for_a_writer(
+        client: FlaskClient, writer: dict[str, str], person: str, container: Container) -> None:
+    response = client.post("/api/v1/persons", headers=writer,
+                           json={"id_number": ID_NUMBER, "name": "张小三"})
+    assert response.status_code == 409
+    assert "admin" in problem_of(response)["detail"]
+    with container.session_factory() as session:
+        assert get_person(session, person).name == "张三"  # type: ignore[union-attr]
+    assert audit_entries(container, "person.renamed") == []
+
+
+def test_an_admin_renames_a_person_with_200_audited_with_both_names_masked(
+        client: FlaskClient, admin: dict[str, str], person: str, container: Container) -> None:
+    response = client.post("/api/v1/persons", headers=admin,
+                           json={"id_number": ID_NUMBER, "name": "李小四"})
+    assert response.status_code == 200
+    assert response.get_json()["id"] == person
+    with container.session_factory() as session:
+        assert get_person(session, person).name == "李小四"  # type: ignore[union-attr]
+    [entry] = audit_entries(container, "person.renamed")
+    assert (entry.actor, entry.target) == ("office-admin", f"person:{person}")
+    assert entry.payload == {"id_number": ID_NUMBER[:6] + "********" + ID_NUMBER[-4:],
+                             "name": "李**", "old_name": "张**"}
+
+
+def test_registering_a_person_audits_only_the_masked_id_number_and_name(
+        person: str, container: Container) -> None:
+    [entry] = audit_entries(container, "person.created")
+    assert entry.payload == {"id_number": ID_NUMBER[:6] + "********" + ID_NUMBER[-4:],
+                             "name": "张**"}
 
 
 def test_post_person_with_a_bad_check_digit_is_422_naming_id_number(

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from credit_engine.bootstrap import Container
 from credit_engine.commands.regrade import regrade
-from credit_engine.config import Settings
 from credit_engine.storage.models import GradeRow, JobRunRow
 
 CLI = Path(sys.executable).with_name("credit-engine")
@@ -31,7 +30,7 @@ def _stored(container: Container) -> tuple[int, int]:
 def test_regrade_as_of_tomorrow_is_a_usage_error_naming_the_option(
         database_url: str, container: Container) -> None:
     env = {"CREDIT_ENGINE_DATABASE_URL": database_url}
-    tomorrow = Settings.from_env(env).today() + timedelta(days=1)  # the command's own clock
+    tomorrow = container.settings.today() + timedelta(days=1)  # the command's own clock
     result = CliRunner().invoke(regrade, ["--all", "--as-of", tomorrow.isoformat()], env=env)
     assert result.exit_code == 2, result.output
     assert "--as-of" in result.output and "Must not be after today" in result.output

@@ -33,7 +33,8 @@ from credit_engine.api.app import create_app
 from credit_engine.config import Settings
 
 url, key, uscc, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-app = create_app(Settings(database_url=url, public_rate_limit="100000 per minute"))
+app = create_app(Settings(database_url=url, public_rate_limit="100000 per minute",
+                          data_key_file=sys.argv[5] or None))
 client = app.test_client()
 headers = {"Authorization": f"Bearer {key}"}
 client.get("/healthz")
@@ -56,7 +57,7 @@ from credit_engine.config import Settings
 from credit_engine.services.audit import append_audit
 
 url, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-container = bootstrap(Settings(database_url=url))
+container = bootstrap(Settings(database_url=url, data_key_file=sys.argv[4] or None))
 print("ready", flush=True)
 sys.stdin.readline()
 for n in range(count):
@@ -64,6 +65,11 @@ for n in range(count):
         append_audit(session, name, "test.processes", f"entry:{n}", {"n": n})
 print("done", flush=True)
 """
+
+
+def _key_file(container) -> str:
+    """The data key file the processes need on PostgreSQL ("" for none: SQLite's own)."""
+    return str(getattr(container.settings, "data_key_file", None) or "")
 
 
 def _start_together(commands: list[list[str]]) -> list[str]:
@@ -104,7 +110,8 @@ def test_decisions_from_several_processes_are_all_answered_and_audited(container
         before = session.query(AuditRow).count()
 
     outputs = _start_together([[sys.executable, "-c", _CLIENT, database_url, key, ENTERPRISE,
-                                str(REQUESTS_EACH)] for _ in range(PROCESSES)])
+                                str(REQUESTS_EACH), _key_file(container)]
+                               for _ in range(PROCESSES)])
 
     statuses: dict[str, int] = {}
     for output in outputs:
@@ -120,8 +127,8 @@ def test_decisions_from_several_processes_are_all_answered_and_audited(container
 
 def test_appends_without_retry_from_several_processes_never_fork_the_chain(container, database_url):
     count = 150
-    outputs = _start_together([[sys.executable, "-c", _APPENDER, database_url, f"p{n}", str(count)]
-                               for n in range(PROCESSES)])
+    outputs = _start_together([[sys.executable, "-c", _APPENDER, database_url, f"p{n}", str(count),
+                                _key_file(container)] for n in range(PROCESSES)])
     assert outputs == ["done"] * PROCESSES  # no IntegrityError, no "database is locked"
     with container.session_factory() as session:
         result = verify_chain(session)

@@ -26,6 +26,7 @@ from credit_engine.errors import RulesetError
 from credit_engine.services.simulation import format_report, load_candidate, simulate
 from credit_engine.storage.models import (
     AuditRow, EnterpriseRow, GradeRow, PersonRow, RecordRow)
+from credit_engine.storage.repositories.subjects import sealed_person_row
 from grading_builders import RULESETS_DIR
 
 AS_OF = date(2026, 6, 15)
@@ -64,7 +65,7 @@ def population(container: Container) -> None:
     with container.transaction() as session:
         session.add_all([EnterpriseRow(uscc=u, name=f"店{u[-2:]}", category="retail")
                          for u in (ONE, TWO)])
-        session.add(PersonRow(id="ann", id_number="1" * 18, name="Ann"))
+        session.add(sealed_person_row(session, "ann", "1" * 18, "Ann"))
         session.flush()
         session.add_all([
             _warning("W1", ONE, date(2026, 4, 10)), _inspection("I1", ONE),

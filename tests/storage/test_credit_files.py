@@ -17,6 +17,7 @@ from credit_engine.storage.credit_files import (
 from credit_engine.storage.models import (
     EnterpriseRow, PersonRow, RecordRow, RepairRow, RevocationRow, RoleRow,
 )
+from credit_engine.storage.repositories.subjects import sealed_person_row
 
 SHOP, OTHER, THIRD = "SHOP00000000000001", "OTHER0000000000002", "THIRD0000000000003"
 
@@ -34,8 +35,8 @@ def population(container: Container) -> dict[str, int]:
     with container.transaction() as session:
         session.add_all([EnterpriseRow(uscc=u, name=u, category="catering")
                          for u in (SHOP, OTHER, THIRD)])
-        session.add_all([PersonRow(id="ann", id_number="1" * 18, name="Ann"),
-                         PersonRow(id="bob", id_number="2" * 18, name="Bob")])
+        session.add_all([sealed_person_row(session, "ann", "1" * 18, "Ann"),
+                         sealed_person_row(session, "bob", "2" * 18, "Bob")])
         session.flush()
         session.add_all([
             RoleRow(uscc=SHOP, person_id="ann", role="principal", from_on=date(2022, 1, 1)),

@@ -13,6 +13,7 @@ from credit_engine.domain.identifiers import id_check_digit, uscc_check_char
 from credit_engine.storage.models import (
     EnterpriseRow, PersonRow, RecordRow, RepairRow, RevocationRow, RoleRow,
 )
+from credit_engine.storage.repositories.subjects import sealed_person_row
 
 CHECK_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -39,7 +40,7 @@ def add_enterprise(session: Session, n: int, category: str = "retail",
 
 def add_person(session: Session, n: int) -> str:
     person_id = f"p{n:08d}"
-    session.add(PersonRow(id=person_id, id_number=id_number(n), name=f"张{n}"))
+    session.add(sealed_person_row(session, person_id, id_number(n), f"张{n}"))
     return person_id
 
 

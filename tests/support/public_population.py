@@ -22,6 +22,7 @@ from credit_engine.services.announcements import publish_announcements
 from credit_engine.storage.models import (
     EnterpriseRow, GradeRow, PersonRow, RecordRow, RoleRow,
 )
+from credit_engine.storage.repositories.subjects import sealed_person_row
 
 
 def uscc(first17: str) -> str:
@@ -81,8 +82,8 @@ def populate(session: Session, today: date) -> Population:
         EnterpriseRow(uscc=p.wok, name="金锅餐饮有限公司", category="catering", district="黄浦区"),
         EnterpriseRow(uscc=p.bakery, name="麦香食品商店", category="retail", district="静安区"),
         EnterpriseRow(uscc=p.canteen, name="第一实验小学食堂", category="canteen", district="徐汇区"),
-        PersonRow(id=p.listed.opaque_id, id_number=p.listed.id_number, name=p.listed.name),
-        PersonRow(id=p.unlisted.opaque_id, id_number=p.unlisted.id_number, name=p.unlisted.name),
+        sealed_person_row(session, p.listed.opaque_id, p.listed.id_number, p.listed.name),
+        sealed_person_row(session, p.unlisted.opaque_id, p.unlisted.id_number, p.unlisted.name),
     ])
     session.flush()
     session.add_all([
@@ -156,8 +157,8 @@ def populate_graded(session: Session, registry: object, today: date) -> Populati
                       licensed_on=date(2015, 1, 1)),
         EnterpriseRow(uscc=p.canteen, name="第一实验小学食堂", category="canteen", district="徐汇区",
                       licensed_on=date(2015, 1, 1)),
-        PersonRow(id=p.listed.opaque_id, id_number=p.listed.id_number, name=p.listed.name),
-        PersonRow(id=p.unlisted.opaque_id, id_number=p.unlisted.id_number, name=p.unlisted.name),
+        sealed_person_row(session, p.listed.opaque_id, p.listed.id_number, p.listed.name),
+        sealed_person_row(session, p.unlisted.opaque_id, p.unlisted.id_number, p.unlisted.name),
     ])
     session.flush()
     inspected = {"result": "compliant", "key_items_failed": 0, "general_items_failed": 0,

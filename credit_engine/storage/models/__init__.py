@@ -10,7 +10,9 @@ from credit_engine.storage.models.credit_file_rows import (
     EnterpriseRow, PersonRow, RoleRow, RecordRow, RevocationRow, RepairRow, GradeRow,
 )
 from credit_engine.storage.models.run_rows import JobRunRow, JobRunChunkRow, RegradeFailureRow
-from credit_engine.storage.models.office_rows import ApiKeyRow, AuditRow, AnnouncementRow, ObjectionRow
+from credit_engine.storage.models.office_rows import (
+    ApiKeyRow, AuditHeadRow, AuditRow, AnnouncementRow, ObjectionRow,
+)
 
 __all__ = [
     "Base",
@@ -26,6 +28,7 @@ __all__ = [
     "GradeRow",
     "ApiKeyRow",
     "AuditRow",
+    "AuditHeadRow",
     "AnnouncementRow",
     "ObjectionRow",
     "JobRunRow",

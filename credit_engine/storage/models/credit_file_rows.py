@@ -30,11 +30,16 @@ class EnterpriseRow(Base):
 
 
 class PersonRow(Base):
+    """A person; the ID number and name only encrypted (storage/personal_data.py)."""
+
     __tablename__ = "persons"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # opaque, random
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)  # exact match; masked on output
-    name: Mapped[str] = mapped_column(String(100))
+    # HMAC-SHA256 of the normalised ID number: exact match without the number in clear.
+    id_number_index: Mapped[str] = mapped_column(String(64), unique=True)
+    id_number_encrypted: Mapped[str] = mapped_column(Text)  # AES-GCM, KEYID:base64
+    name_encrypted: Mapped[str] = mapped_column(Text)
+    data_key_id: Mapped[str] = mapped_column(String(32), index=True)  # rotation's progress
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -25,6 +25,13 @@ class ApiKeyRow(Base):
     scopes: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
+    # Valid through the end of this day in the configured time zone; None: never expires.
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    # Written at most once a minute per key (services/keys.py): the hot path stays a read.
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    # After `keys rotate`: the replaced secret's hash, accepted until `previous_valid_until`.
+    previous_key_hash: Mapped[str | None] = mapped_column(String(64))
+    previous_valid_until: Mapped[datetime | None] = mapped_column()
 
     @property
     def scope_set(self) -> frozenset[str]:
@@ -44,6 +51,19 @@ class AuditRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHeadRow(Base):
+    """The audit chain's head as published once a day (GET /public/v1/audit-head): a copy
+    kept outside the log lets anyone see later that entries were deleted or rewritten."""
+
+    __tablename__ = "audit_heads"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    published_on: Mapped[date] = mapped_column(Date, unique=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AnnouncementRow(Base):

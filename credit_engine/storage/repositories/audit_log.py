@@ -1,17 +1,18 @@
 """The audit log's rows: taking the right to extend the chain, its last hash, adding an
-entry, and reading entries in id order (credit_engine/services/audit.py owns the chain's
-rules: hashing, validation, verification)."""
+entry, reading entries in id order, and the heads published once a day
+(credit_engine/services/audit.py owns the chain's rules: hashing, validation,
+verification)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from credit_engine.storage.models import AuditRow
+from credit_engine.storage.models import AuditHeadRow, AuditRow
 
 # Any constant: identifies "the audit chain" among PostgreSQL advisory locks.
 _ADVISORY_LOCK_KEY = 0x43450A0D17
@@ -60,3 +61,24 @@ def entries_after(session: Session, last_id: int | None, limit: int) -> Sequence
     if last_id is not None:  # no lower bound at first: a forged id 0 or below is seen too
         query = query.where(AuditRow.id > last_id)
     return session.execute(query).all()
+
+
+def head_published_on(session: Session, day: date) -> tuple[int, str] | None:
+    """The (entries, hash) published on `day`, or None."""
+    row = session.execute(select(AuditHeadRow.entries, AuditHeadRow.hash)
+                          .where(AuditHeadRow.published_on == day)).first()
+    return None if row is None else (int(row.entries), str(row.hash))
+
+
+def add_published_head(session: Session, day: date, entries: int, hash: str) -> None:
+    """Store the head published on `day` (one a day: UNIQUE published_on)."""
+    session.add(AuditHeadRow(published_on=day, entries=entries, hash=hash))
+    session.flush()
+
+
+def latest_published_head(session: Session) -> tuple[date, int, str] | None:
+    """The newest published head as (published_on, entries, hash), or None."""
+    row = session.execute(select(AuditHeadRow.published_on, AuditHeadRow.entries,
+                                 AuditHeadRow.hash)
+                          .order_by(AuditHeadRow.published_on.desc()).limit(1)).first()
+    return None if row is None else (row.published_on, int(row.entries), str(row.hash))

@@ -1,20 +1,27 @@
-"""API keys: stored hashes looked up by prefix, created and revoked, never deleted."""
+"""API keys: stored hashes looked up by prefix, created, rotated and revoked, never deleted."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from credit_engine.storage.models import ApiKeyRow, utcnow
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """`moment` timezone-aware in UTC; SQLite hands back naive UTC values."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
 @dataclass(frozen=True)
 class StoredKey:
-    """An API key as stored: its hash, never the key."""
+    """An API key as stored: its hashes, never the key; moments are aware (UTC)."""
 
     name: str
     prefix: str
@@ -22,6 +29,10 @@ class StoredKey:
     scopes: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_on: date | None = None
+    last_used_at: datetime | None = None
+    previous_key_hash: str | None = None
+    previous_valid_until: datetime | None = None
 
     @property
     def scope_set(self) -> frozenset[str]:
@@ -29,8 +40,10 @@ class StoredKey:
 
 
 def _key(row: ApiKeyRow) -> StoredKey:
-    return StoredKey(row.name, row.prefix, row.key_hash, row.scopes, row.created_at,
-                     row.revoked_at)
+    return StoredKey(row.name, row.prefix, row.key_hash, row.scopes,
+                     as_utc(row.created_at) or row.created_at, as_utc(row.revoked_at),
+                     row.expires_on, as_utc(row.last_used_at), row.previous_key_hash,
+                     as_utc(row.previous_valid_until))
 
 
 def key_name_taken(session: Session, name: str) -> bool:
@@ -39,9 +52,10 @@ def key_name_taken(session: Session, name: str) -> bool:
 
 
 def add_key(session: Session, name: str, prefix: str, key_hash: str,
-            scopes: Sequence[str]) -> None:
+            scopes: Sequence[str], expires_on: date | None = None) -> None:
     """Store a new key by its hash."""
-    session.add(ApiKeyRow(name=name, prefix=prefix, key_hash=key_hash, scopes=",".join(scopes)))
+    session.add(ApiKeyRow(name=name, prefix=prefix, key_hash=key_hash, scopes=",".join(scopes),
+                          expires_on=expires_on))
 
 
 def live_keys_with_prefix(session: Session, prefix: str) -> list[StoredKey]:
@@ -64,3 +78,20 @@ def key_named(session: Session, name: str) -> StoredKey | None:
 def mark_revoked(session: Session, name: str) -> None:
     """Revoke the key named `name` from now on."""
     session.execute(update(ApiKeyRow).where(ApiKeyRow.name == name).values(revoked_at=utcnow()))
+
+
+def replace_secret(session: Session, name: str, key_hash: str, previous_key_hash: str,
+                   previous_valid_until: datetime) -> None:
+    """Give the key a new secret; the replaced one stays valid until `previous_valid_until`."""
+    session.execute(update(ApiKeyRow).where(ApiKeyRow.name == name).values(
+        key_hash=key_hash, previous_key_hash=previous_key_hash,
+        previous_valid_until=previous_valid_until))
+
+
+def record_use(session: Session, name: str, now: datetime, not_since: datetime) -> None:
+    """Set the key's last use to `now` unless it was recorded at or after `not_since`: the
+    condition is in the UPDATE, so concurrent requests and processes write it once."""
+    session.execute(update(ApiKeyRow).where(
+        ApiKeyRow.name == name,
+        or_(ApiKeyRow.last_used_at.is_(None), ApiKeyRow.last_used_at < not_since),
+    ).values(last_used_at=now))

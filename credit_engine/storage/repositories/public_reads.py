@@ -17,7 +17,7 @@ from credit_engine.domain.model import SubjectRef
 from credit_engine.storage.grades import grades_in_force
 from credit_engine.storage.models import EnterpriseRow, GradeRow, PersonRow
 from credit_engine.storage.repositories.subjects import (
-    StoredEnterprise, StoredPerson, stored_enterprise,
+    StoredEnterprise, StoredPerson, stored_enterprise, stored_person,
 )
 
 
@@ -75,7 +75,7 @@ def latest_person_grades(session: Session,
     latest = session.execute(
         select(GradeRow, PersonRow).join(ranked, ranked.c.id == GradeRow.id)
         .join(PersonRow, PersonRow.id == GradeRow.subject_id).where(ranked.c.rank == 1))
-    return [(StoredPerson(p.id, p.id_number, p.name), g.result) for g, p in latest]
+    return [(stored_person(session, p), g.result) for g, p in latest]  # decrypted
 
 
 def graded_enterprises(session: Session, as_of: date, district: str | None, limit: int,

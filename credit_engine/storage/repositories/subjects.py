@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import SubjectRef
 from credit_engine.storage.models import EnterpriseRow, PersonRow, RoleRow
+from credit_engine.storage.personal_data import (
+    SESSION_INFO_KEY, DataKeyError, Keyring, normalise_id_number,
+)
 
 LOOKUP_CHUNK = 500  # keys per IN (...) query, well below every backend's parameter limit
 
@@ -55,8 +58,32 @@ def stored_enterprise(row: EnterpriseRow) -> StoredEnterprise:
                             row.licensed_on, row.created_at, row.updated_at)
 
 
-def _person(row: PersonRow) -> StoredPerson:
-    return StoredPerson(row.id, row.id_number, row.name)
+def data_keys(session: Session) -> Keyring:
+    """The data keys the session carries (bootstrap.Container.session_factory)."""
+    keys = session.info.get(SESSION_INFO_KEY)
+    if keys is None:
+        raise DataKeyError("this session carries no data keys: open it from the container")
+    return keys.ring  # type: ignore[no-any-return]
+
+
+def seal_person(ring: Keyring, row: PersonRow, id_number: str, name: str) -> None:
+    """Encrypt the ID number and name into `row` under the current key, with the index."""
+    row.id_number_index = ring.blind_index(id_number)
+    row.id_number_encrypted = ring.encrypt(normalise_id_number(id_number),
+                                           f"persons.id_number:{row.id}")
+    row.name_encrypted = ring.encrypt(name, f"persons.name:{row.id}")
+    row.data_key_id = ring.current
+
+
+def _name(ring: Keyring, row: PersonRow) -> str:
+    return ring.decrypt(row.name_encrypted, f"persons.name:{row.id}")
+
+
+def stored_person(session: Session, row: PersonRow) -> StoredPerson:
+    """The person of a stored row, decrypted."""
+    ring = data_keys(session)
+    number = ring.decrypt(row.id_number_encrypted, f"persons.id_number:{row.id}")
+    return StoredPerson(row.id, number, _name(ring, row))
 
 
 def _role(row: RoleRow) -> StoredRole:
@@ -92,26 +119,38 @@ def save_enterprise(session: Session, uscc: str,
 def get_person(session: Session, person_id: str) -> StoredPerson | None:
     """The person with this opaque id, or None."""
     row = session.get(PersonRow, person_id)
-    return None if row is None else _person(row)
+    return None if row is None else stored_person(session, row)
 
 
 def person_by_id_number(session: Session, id_number: str) -> StoredPerson | None:
     """The person registered with this resident ID number (exact match), or None."""
-    row = session.scalars(select(PersonRow).where(PersonRow.id_number == id_number)).one_or_none()
-    return None if row is None else _person(row)
+    # Under every key of the ring: a row a rotation has not reached yet is still found.
+    indexes = data_keys(session).blind_indexes(id_number)
+    row = session.scalars(select(PersonRow).where(PersonRow.id_number_index.in_(indexes))
+                          ).first()
+    return None if row is None else stored_person(session, row)
+
+
+def sealed_person_row(session: Session, person_id: str, id_number: str,
+                      name: str) -> PersonRow:
+    """A new person row with its values encrypted, not yet added: for bulk loaders and
+    test fixtures that add rows themselves."""
+    row = PersonRow(id=person_id)
+    seal_person(data_keys(session), row, id_number, name)
+    return row
 
 
 def add_person(session: Session, person_id: str, id_number: str, name: str) -> None:
-    """Store a new person."""
-    session.add(PersonRow(id=person_id, id_number=id_number, name=name))
+    """Store a new person, ID number and name encrypted."""
+    session.add(sealed_person_row(session, person_id, id_number, name))
     session.flush()
 
 
 def rename_person(session: Session, person_id: str, name: str) -> None:
-    """Change the stored name of a person."""
+    """Change the stored name of a person (both values sealed again under the current key)."""
     row = session.get(PersonRow, person_id)
     if row is not None:
-        row.name = name
+        seal_person(data_keys(session), row, stored_person(session, row).id_number, name)
         session.flush()
 
 
@@ -173,10 +212,13 @@ def known_person_ids(session: Session, person_ids: Iterable[str],
 
 def person_ids_by_id_number(session: Session, id_numbers: Iterable[str]) -> dict[str, str]:
     """Opaque ids of the registered persons among `id_numbers`, by ID number."""
+    ring = data_keys(session)
+    by_index = {index: number for number in id_numbers for index in ring.blind_indexes(number)}
     found: dict[str, str] = {}
-    for part in chunks(list(id_numbers)):
-        found.update((number, person_id) for number, person_id in session.execute(
-            select(PersonRow.id_number, PersonRow.id).where(PersonRow.id_number.in_(part))))
+    for part in chunks(list(by_index)):
+        found.update((by_index[index], person_id) for index, person_id in session.execute(
+            select(PersonRow.id_number_index, PersonRow.id)
+            .where(PersonRow.id_number_index.in_(part))))
     return found
 
 
@@ -202,8 +244,9 @@ def enterprise_names(session: Session, usccs: Iterable[str]) -> dict[str, str]:
 
 def person_names(session: Session, person_ids: Iterable[str]) -> dict[str, str]:
     """Full names of the persons by opaque id (mask them before they leave the service)."""
-    return {person_id: name for person_id, name in session.execute(
-        select(PersonRow.id, PersonRow.name).where(PersonRow.id.in_(set(person_ids))))}
+    ring = data_keys(session)
+    return {row.id: _name(ring, row) for part in chunks(sorted(set(person_ids)))
+            for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(part)))}
 
 
 def names_of_role_holders(session: Session, usccs: Iterable[str]) -> list[str]:
@@ -211,6 +254,7 @@ def names_of_role_holders(session: Session, usccs: Iterable[str]) -> list[str]:
     values = list(usccs)
     if not values:
         return []
-    return list(session.scalars(
-        select(PersonRow.name).join(RoleRow, RoleRow.person_id == PersonRow.id)
-        .where(RoleRow.uscc.in_(values)).distinct()))
+    ring = data_keys(session)
+    holders = session.scalars(select(PersonRow).where(PersonRow.id.in_(
+        select(RoleRow.person_id).where(RoleRow.uscc.in_(values)))))
+    return list(dict.fromkeys(_name(ring, row) for row in holders))
