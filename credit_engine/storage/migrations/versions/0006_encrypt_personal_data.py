@@ -156,12 +156,13 @@ def _mask_names_in_audit_log() -> None:
             hash=sa.bindparam("new_hash")), changes)
         cursor = rows[-1][0]
     at = utcnow()
-    closing = {"actor": "migration:0006", "action": "audit.rechained", "target": "audit_log",
-               "payload": {"old_head": f"{entries}:{old_head}", "masked_entries": masked,
-                           "reason": "personal names masked in audit payloads (encryption "
-                                     "of personal data at rest)"}}
-    bind.execute(sa.insert(_audit).values(at=at, prev_hash=prev,
-                                          hash=entry_hash(prev, at, **closing), **closing))
+    payload = {"old_head": f"{entries}:{old_head}", "masked_entries": masked,
+               "reason": "personal names masked in audit payloads (encryption of personal "
+                         "data at rest)"}
+    closing_hash = entry_hash(prev, at, "migration:0006", "audit.rechained", "audit_log", payload)
+    bind.execute(sa.insert(_audit).values(
+        at=at, actor="migration:0006", action="audit.rechained", target="audit_log",
+        payload=payload, prev_hash=prev, hash=closing_hash))
 
 
 def downgrade() -> None:
