@@ -11,21 +11,13 @@ from sqlalchemy import select
 from credit_engine.commands import keys
 from credit_engine.services.keys import authenticate, check_key
 from credit_engine.storage.models import ApiKeyRow, AuditRow
+from process_helpers import settings_env
 
 main = click.Group(commands=[keys.keys])
 
 
-def cli_env(settings) -> dict[str, str]:
-    """The command's environment: the test database (and the data key file it needs, if any)."""
-    env = {"CREDIT_ENGINE_DATABASE_URL": settings.database_url}
-    key_file = getattr(settings, "data_key_file", None)
-    if key_file is not None:
-        env["CREDIT_ENGINE_DATA_KEY_FILE"] = str(key_file)
-    return env
-
-
 def _run(settings, *args: str):
-    return CliRunner().invoke(main, ["keys", *args], env=cli_env(settings))
+    return CliRunner().invoke(main, ["keys", *args], env=settings_env(settings))
 
 
 def _create(settings, *extra):

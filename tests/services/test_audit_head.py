@@ -19,21 +19,13 @@ from credit_engine.services.audit import (
 )
 from credit_engine.errors import ValidationFailed
 from credit_engine.storage.models import AuditHeadRow, AuditRow
+from process_helpers import settings_env
 
 main = click.Group(commands=[audit_commands.audit])
 
 
-def cli_env(settings) -> dict[str, str]:
-    """The command's environment: the test database (and the data key file it needs, if any)."""
-    env = {"CREDIT_ENGINE_DATABASE_URL": settings.database_url}
-    key_file = getattr(settings, "data_key_file", None)
-    if key_file is not None:
-        env["CREDIT_ENGINE_DATA_KEY_FILE"] = str(key_file)
-    return env
-
-
 def _cli(settings, *args):
-    return CliRunner().invoke(main, ["audit", *args], env=cli_env(settings))
+    return CliRunner().invoke(main, ["audit", *args], env=settings_env(settings))
 
 
 def _append(container, count, start=1):

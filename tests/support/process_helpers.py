@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 CLI = [str(Path(sys.executable).with_name("credit-engine"))]
 
@@ -15,6 +16,16 @@ CLI = [str(Path(sys.executable).with_name("credit-engine"))]
 def cli_env(database_url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ, CREDIT_ENGINE_DATABASE_URL=database_url)
     env.update(extra)
+    return env
+
+
+def settings_env(settings: Any) -> dict[str, str]:
+    """The variables a command needs to reach the test database of `settings` (and the data
+    key file PostgreSQL needs, if any): for CliRunner's `env`."""
+    env = {"CREDIT_ENGINE_DATABASE_URL": settings.database_url}
+    key_file = getattr(settings, "data_key_file", None)
+    if key_file is not None:
+        env["CREDIT_ENGINE_DATA_KEY_FILE"] = str(key_file)
     return env
 
 
