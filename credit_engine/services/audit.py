@@ -24,20 +24,19 @@ says whether the log still holds it — entry N with that very hash (docs/securi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from credit_engine.domain.audit_chain import GENESIS_HASH, canonical_json, entry_hash
 from credit_engine.errors import ValidationFailed
 from credit_engine.storage.models import AuditRow, utcnow
 from credit_engine.storage.repositories import audit_log
 
-GENESIS_HASH = "0" * 64
 _LIMITS = {"actor": 100, "action": 64, "target": 200}
 
 
@@ -93,36 +92,6 @@ def parse_head(text: str) -> AuditHead:
     if head.entries == 0 and head.hash != GENESIS_HASH:
         raise ValidationFailed({"head": [f"an empty log's head is 0:{GENESIS_HASH}"]})
     return head
-
-
-def normalise_timestamp(at: datetime) -> str:
-    """`at` as ISO 8601 in UTC with microseconds; a naive value (SQLite) is taken as UTC."""
-    aware = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
-    return aware.isoformat(timespec="microseconds")
-
-
-def _json_default(value: Any) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def canonical_json(value: Any) -> str:
-    """Sorted keys, no spaces, UTF-8 text: the same bytes on every database."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        allow_nan=False, default=_json_default,
-    )
-
-
-def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: str,
-               payload: dict[str, Any]) -> str:
-    """The hash of one entry chained onto `prev_hash`."""
-    body = canonical_json({
-        "at": normalise_timestamp(at), "actor": actor, "action": action,
-        "target": target, "payload": payload,
-    })
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
 def _validated_fields(actor: str, action: str, target: str, payload: Any) -> dict[str, Any]:

@@ -11,9 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from credit_engine.errors import ValidationFailed
-from credit_engine.services.audit import (
-    append_audit, canonical_json, normalise_timestamp, verify_chain,
-)
+from credit_engine.domain.audit_chain import canonical_json, normalise_timestamp
+from credit_engine.services.audit import append_audit, verify_chain
 from credit_engine.storage.models import AuditRow
 from credit_engine.storage.unit_of_work import run_in_transaction
 

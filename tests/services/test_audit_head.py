@@ -14,9 +14,8 @@ from sqlalchemy import select, text
 from credit_engine.api.app import create_app
 from credit_engine.commands import audit as audit_commands
 from credit_engine.jobs import tasks
-from credit_engine.services.audit import (
-    GENESIS_HASH, AuditHead, append_audit, entry_hash, parse_head, verify_chain,
-)
+from credit_engine.domain.audit_chain import GENESIS_HASH, entry_hash
+from credit_engine.services.audit import AuditHead, append_audit, parse_head, verify_chain
 from credit_engine.errors import ValidationFailed
 from credit_engine.storage.models import AuditHeadRow, AuditRow
 from process_helpers import settings_env

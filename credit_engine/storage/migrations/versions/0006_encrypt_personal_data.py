@@ -126,7 +126,7 @@ def _masked(action: str, payload: object) -> object:
 
 
 def _mask_names_in_audit_log() -> None:
-    from credit_engine.services.audit import GENESIS_HASH, entry_hash
+    from credit_engine.domain.audit_chain import GENESIS_HASH, entry_hash
     from credit_engine.storage.models import utcnow
 
     bind = op.get_bind()
