@@ -13,8 +13,8 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from credit_engine.api import (
-    announcements, credit, decisions, docs_ui, health, limiter, problem_types, public,
-    public_pages, records, security_headers, subjects,
+    announcements, credit, decisions, docs_ui, health, limiter, observability, problem_types,
+    public, public_pages, records, security_headers, subjects,
 )
 from credit_engine.api.auth import SECURITY_SCHEME
 from credit_engine.api.converters import IdConverter, id_parameter_schema
@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     for kind, details in DETAILS_SCHEMAS.items():  # RecordIn.details refers to these
         api.spec.components.schema(details_schema_name(kind), schema=details)
     _install_request_hooks(app, container.settings)
+    observability.init_app(app, container.settings)  # X-Request-ID; /metrics when on
     limiter.trust_proxies(app, container.settings)  # X-Forwarded-For from trusted hops only
     limiter.limiter_of(app)  # rate limits on the shared storage, before any blueprint
     _register_blueprints(app, api)

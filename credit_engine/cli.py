@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from credit_engine.commands import (
-    audit, calendar, data_key, db, jobs, keys, regrade, rules, serve,
+    audit, backup, calendar, data_key, db, jobs, keys, regrade, rules, serve, worker,
 )
 from credit_engine.config import InvalidSettings, Settings
 
@@ -21,5 +21,6 @@ def main() -> None:
 
 
 for command in (db.db, keys.keys, serve.serve, regrade.regrade, rules.rules, audit.audit,
-                jobs.jobs, jobs.scheduler, calendar.calendar, data_key.data_key):
+                jobs.jobs, jobs.scheduler, calendar.calendar, data_key.data_key,
+                backup.backup, worker.worker):
     main.add_command(command)

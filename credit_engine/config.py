@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
@@ -109,9 +109,21 @@ class Settings(BaseSettings):
                                         allow_inf_nan=False)
     regrade_pause_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     regrade_workers: int | None = Field(default=None, ge=1)  # None: every core
+    # Distributed regrade runs (docs/distributed-regrade.md): the Redis broker of the Celery
+    # executor, which executor runs chunks, and how long a chunk's task may stay unacknowledged
+    # before the broker hands it to another worker (longer than a chunk ever takes).
+    broker_url: str | None = None
+    executor: Literal["local", "celery"] = "local"
+    celery_visibility_seconds: float = Field(default=300.0, gt=0, allow_inf_nan=False)
     # The personal-data key file (storage/personal_data.py). Required on PostgreSQL; the
     # embedded SQLite default keeps one beside its database file when this is unset.
     data_key_file: Path | None = None
+    # Metrics and logs (docs/operations.md): /metrics only when on; non-web processes
+    # (the scheduler) export theirs on metrics_host:metrics_port when a port is set.
+    metrics: bool = False
+    metrics_host: str = Field(default="127.0.0.1", min_length=1)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    log_format: Literal["json", "text"] = "json"
     # Where "now" comes from. Deliberately not read from the environment: nothing but code
     # (a test, a simulation) can move the production clock.
     clock: Clock = Field(default=system_clock, exclude=True, repr=False)
@@ -143,6 +155,20 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone") from None
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _redis_broker(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("the broker must be a redis:// or rediss:// URL")
+        return value
+
+    @field_validator("executor")
+    @classmethod
+    def _executor_has_broker(cls, value: str, info: ValidationInfo) -> str:
+        if value == "celery" and not info.data.get("broker_url"):
+            raise ValueError(f"the celery executor needs {ENV_PREFIX}BROKER_URL (a redis:// URL)")
         return value
 
     @field_validator("data_key_file")

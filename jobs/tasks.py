@@ -45,7 +45,9 @@ def _regrade(job: str, mode: str) -> RunReport | None:
     container = _current()
     today = container.settings.today()
     try:
-        executor = make_executor(container, container.settings.regrade_workers)
+        # CREDIT_ENGINE_EXECUTOR: local processes, or Celery tasks on `credit-engine worker`s
+        executor = make_executor(container, container.settings.regrade_workers,
+                                 container.settings.executor)
         report = run_regrade(container, job, mode, today, executor)
     except (RunAlreadyDone, RunInProgress) as skipped:
         log.info("%s: %s", job, skipped.detail)

@@ -5,6 +5,10 @@ log: on /api/v1 the query string is left out of every field that carries it; els
 the values of parameters whose name looks secret (key, token, secret, password,
 authorization, signature…) are replaced by `[redacted]`. The Referer keeps no query at
 all, and the Authorization and Cookie headers never appear whatever the log format.
+
+`JsonLogger` (the default of `serve`, docs/operations.md) writes gunicorn's error log
+and this redacted access log as one JSON object per line; an access line carries the
+redacted request line as its message plus its fields and the request's id.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from gunicorn.glogging import Logger
+
+from credit_engine.logging_setup import (
+    REQUEST_ID_ENVIRON, access_fields, sane_request_id, use_format,
+)
 
 API_PREFIX = "/api/v1"
 REDACTED = "[redacted]"
@@ -76,3 +84,26 @@ class RedactingLogger(Logger):  # type: ignore[misc]
             if name in atoms:
                 atoms[name] = REDACTED
         return atoms
+
+
+class JsonLogger(RedactingLogger):
+    """The redacting logger writing JSON lines, the access lines with their request id."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                use_format(handler, "json")
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any],
+               request_time: timedelta) -> None:
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        request_id = environ.get(REQUEST_ID_ENVIRON) or sane_request_id(
+            environ.get("HTTP_X_REQUEST_ID"))
+        try:
+            self.access_log.info(self.cfg.access_log_format, self.atoms_wrapper_class(atoms),
+                                 extra=access_fields(atoms, request_id))
+        except Exception:
+            self.exception("could not write the access log line")

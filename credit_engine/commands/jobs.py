@@ -126,6 +126,10 @@ def scheduler(every_seconds: float | None) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     container = migrated_container()
+    if container.settings.metrics_port is not None:  # docs/operations.md, Metrics and logs
+        from credit_engine.metrics import start_exporter
+
+        start_exporter(container.settings.metrics_host, container.settings.metrics_port)
     try:
         run_scheduler(container, every_seconds)
     finally:

@@ -1,4 +1,4 @@
-"""`credit-engine regrade [--all | --dirty] [--as-of DATE] [--workers N]`."""
+"""`credit-engine regrade [--all | --dirty] [--as-of DATE] [--workers N] [--executor local|celery]`."""
 
 from __future__ import annotations
 
@@ -78,7 +78,12 @@ def _summary(report: RunReport) -> str:
               help="Processes to spread chunks over; default the number of cores.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
               show_default=True, help="Subjects per chunk (one transaction each).")
-def regrade(mode: str, as_of: object, workers: int | None, chunk_size: int) -> None:
+@click.option("--executor", type=click.Choice(["local", "celery"]), default=None,
+              help="Where chunks run: local worker processes, or Celery tasks on "
+                   "`credit-engine worker` processes (CREDIT_ENGINE_BROKER_URL); default "
+                   "CREDIT_ENGINE_EXECUTOR, else local.")
+def regrade(mode: str, as_of: object, workers: int | None, chunk_size: int,
+            executor: str | None) -> None:
     """Regrade subjects once per business date, resumably, with a progress bar."""
     container = migrated_container()
     today = container.settings.today()
@@ -86,11 +91,16 @@ def regrade(mode: str, as_of: object, workers: int | None, chunk_size: int) -> N
     if problem := business_date_problem(business_date, today):  # nothing graded for the future
         container.engine.dispose()
         raise click.BadParameter(problem, param_hint="'--as-of'")
+    if executor == "celery" and not container.settings.broker_url:
+        container.engine.dispose()
+        raise click.BadParameter("the celery executor needs CREDIT_ENGINE_BROKER_URL (a "
+                                 "redis:// URL)", param_hint="'--executor'")
     job = JOB_FOR_MODE[mode]
     progress = Progress(job, business_date)
     try:
         report = run_regrade(container, job, mode, business_date,
-                             make_executor(container, workers), chunk_size, progress)
+                             make_executor(container, workers, executor), chunk_size,
+                             progress)
     except RunAlreadyDone as done:
         click.echo(f"nothing to do: {done.detail}")
         return

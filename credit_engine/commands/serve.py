@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import shutil
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
 
-from credit_engine.commands.access_log import RedactingLogger
+from credit_engine.commands.access_log import JsonLogger, RedactingLogger
 from credit_engine.config import Settings, variable_name
 
 
@@ -32,8 +34,23 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 def make_app() -> Any:
     """The WSGI app from the environment's settings (gunicorn's factory)."""
     from credit_engine.api.app import create_app
+    from credit_engine.logging_setup import configure_logging
 
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    configure_logging(settings.log_format)  # the app's own lines, as gunicorn's
+    return create_app(settings)
+
+
+def metrics_options(folder: str) -> dict[str, Any]:
+    """gunicorn settings for prometheus_client's multiprocess mode over `folder`: every
+    worker writes its values there (PROMETHEUS_MULTIPROC_DIR, set by gunicorn before the
+    first fork) and a scrape of any worker merges them (docs/operations.md)."""
+    def child_exit(_server: Any, worker: Any) -> None:
+        from credit_engine.metrics import worker_exited
+
+        worker_exited(worker.pid, folder)
+
+    return {"raw_env": [f"PROMETHEUS_MULTIPROC_DIR={folder}"], "child_exit": child_exit}
 
 
 def bind_address(host: str, port: int) -> str:
@@ -83,9 +100,17 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         _load_demo(settings)
     url_host = f"[{host}]" if ":" in host else host
     click.echo(f"credit-engine listening on http://{url_host}:{port}/ "
-               f"(API docs at /docs, OpenAPI at /openapi.json)", nl=True)
+               f"(API docs at /docs, OpenAPI at /openapi.json"
+               f"{', metrics at /metrics' if settings.metrics else ''})", nl=True)
     options = {"bind": bind_address(host, port), "workers": workers, "accesslog": "-",
                "errorlog": "-", "timeout": 120, "graceful_timeout": 20,
-               "proc_name": "credit-engine",
-               "logger_class": RedactingLogger}  # no query secret in the access log
-    GunicornServer(make_app, options).run()
+               "proc_name": "credit-engine",  # no query secret in the access log:
+               "logger_class": JsonLogger if settings.log_format == "json" else RedactingLogger}
+    # A fresh folder per start (old values would add up), removed when gunicorn ends.
+    folder = tempfile.mkdtemp(prefix="credit-engine-metrics-") if settings.metrics else None
+    try:
+        GunicornServer(make_app, {**options, **(metrics_options(folder) if folder else {})}
+                       ).run()
+    finally:
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)

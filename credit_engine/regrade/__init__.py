@@ -11,7 +11,10 @@ Modules, each importing only those listed before it:
 - `chunk_execution`: grading and storing one chunk in one transaction;
 - `chunk_failures`: a chunk that did not finish: retried, bisected, recorded;
 - `worker_pool`: watched local worker processes;
-- `executors`: the `ChunkExecutor` interface, the serial executor, choosing one;
+- `celery_app`, `celery_executor`: chunks as Celery tasks on `credit-engine worker`
+  processes on any machine (Redis broker; imported only when chosen);
+- `executors`: the `ChunkExecutor` interface, the serial executor, choosing one
+  (`local` or `celery`);
 - `driver`: claim, plan, drive the chunks through an executor, record the run.
 
 Which subjects an incremental run grades again is a query over what changed in credit

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from credit_engine import metrics
 from credit_engine.regrade.chunk_rows import chunk_subjects, record_failures
 from credit_engine.regrade.claims import owner_id
 from credit_engine.regrade.outcomes import ChunkOutcome, skipped, unfinished
@@ -130,9 +131,10 @@ def run_chunk(container: Container, run_id: int, seq: int) -> ChunkOutcome:
     from credit_engine.storage.transient_errors import database_trouble
 
     try:
-        return execute_chunk(container.session_factory, container.rulesets, run_id, seq,
-                             owner_id(), calendar=container.calendar,
-                             pause_seconds=container.settings.regrade_pause_seconds)
+        with metrics.chunk_timer():
+            return execute_chunk(container.session_factory, container.rulesets, run_id, seq,
+                                 owner_id(), calendar=container.calendar,
+                                 pause_seconds=container.settings.regrade_pause_seconds)
     except Exception as error:
         if database_trouble(error):
             raise

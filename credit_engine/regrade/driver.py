@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from credit_engine import metrics
 from credit_engine.regrade.chunk_failures import ChunkRetries
 from credit_engine.regrade.chunk_rows import pending_chunks, run_totals
 from credit_engine.regrade.claims import Claim, claim_run, finish_run, heartbeat
@@ -57,6 +58,7 @@ def _drive(container: Container, claim: Claim, executor: ChunkExecutor,
                 again += more
             if finished is not None:
                 done += 1
+                metrics.regrade_subjects(finished.counts.regraded, finished.counts.failed)
                 if progress:
                     progress(finished, done, total)
             if time.monotonic() - last_beat > HEARTBEAT_EVERY_SECONDS:
@@ -74,6 +76,7 @@ def _complete(container: Container, claim: Claim, elapsed: float) -> RunReport:
     chunks_done, failed = totals.pop("chunks_done"), totals.pop("failed")
     status = COMPLETED_WITH_FAILURES if failed else "succeeded"
     finish_run(container.session_factory, claim, status, elapsed, None, **totals)
+    metrics.regrade_run_ended(claim.job, status)
     with container.session_factory() as session:
         run = session.get(JobRunRow, claim.run_id)
         assert run is not None
@@ -107,6 +110,7 @@ def run_regrade(container: Container, job: str, mode: str, business_date: date,
 
 
 def _record_failure(container: Container, claim: Claim, elapsed: float, error: Any) -> None:
+    metrics.regrade_run_ended(claim.job, "failed")
     try:
         finish_run(container.session_factory, claim, "failed", elapsed,
                    error=f"{type(error).__name__}: {error}"[:2000])

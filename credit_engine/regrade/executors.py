@@ -4,9 +4,9 @@ An executor takes a run id and the sequence numbers of its pending chunks and yi
 `ChunkOutcome` per chunk, in any order. Everything a chunk needs is in the database
 (`chunk_execution.run_chunk(container, run_id, seq)` is idempotent: a chunk already done
 is skipped), so an executor only has to decide *where* chunks run: `SerialExecutor` in
-this process, `ProcessPoolChunkExecutor` (worker_pool.py) over watched local processes;
-a distributed executor (docs/distributed-regrade.md) implements the same `ChunkExecutor`
-interface by sending each (run id, seq) to a task queue.
+this process, `ProcessPoolChunkExecutor` (worker_pool.py) over watched local processes,
+`CeleryChunkExecutor` (celery_executor.py, docs/distributed-regrade.md) by sending each
+(run id, seq) as a Celery task to `credit-engine worker` processes on any machine.
 
 An executor never gives up on a run because of one chunk: a chunk whose worker died or
 that raised yields an outcome with `error` set, and the run driver (driver.py) retries
@@ -60,10 +60,22 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def make_executor(container: Container, workers: int | None) -> ChunkExecutor:
-    """Watched worker processes, one or more (None: one per core): a chunk that kills its
-    process (a signal, a crash in the rule engine) must never take the run's own process
-    with it."""
+def make_executor(container: Container, workers: int | None,
+                  kind: str | None = None) -> ChunkExecutor:
+    """The executor `kind` (`local` or `celery`; None: `Settings.executor`).
+
+    `local`: watched worker processes, one or more (None: one per core): a chunk that kills
+    its process (a signal, a crash in the rule engine) must never take the run's own
+    process with it. `celery`: Celery tasks on `credit-engine worker` processes
+    (celery_executor.py; `workers` does not apply)."""
+    kind = kind or container.settings.executor
+    if kind == "celery":
+        # Imported here: Celery is the `distributed` extra, not needed by local runs.
+        from credit_engine.regrade.celery_executor import CeleryChunkExecutor
+
+        return CeleryChunkExecutor(container.settings)
+    if kind != "local":
+        raise ValueError(f"executor: must be local or celery, got {kind!r}")
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError(f"workers: must be at least 1, got {workers}")
