@@ -263,3 +263,13 @@ def registry() -> RulesetRegistry:
 def backend(request: pytest.FixtureRequest) -> str:
     """Both evaluation backends: durable-rules and the plain-Python interpreter."""
     return request.param
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A private redis-server for the test (tests/support/process_helpers.redis_server)."""
+    from process_helpers import redis_server
+
+    with redis_server(tmp_path) as url:
+        yield url
+

@@ -3,7 +3,6 @@ and failed, chunk durations, and the exporter a non-web process serves them with
 
 from __future__ import annotations
 
-import socket
 import urllib.request
 from datetime import date
 
@@ -14,6 +13,7 @@ from credit_engine import metrics
 from credit_engine.regrade.driver import run_regrade
 from credit_engine.storage.models import JobRunRow
 from job_population import add_enterprise, add_person, add_record, uscc
+from process_helpers import free_port
 
 DAY = date(2026, 3, 2)
 
@@ -76,15 +76,9 @@ def test_a_run_that_fails_is_counted_failed(container, monkeypatch):
         assert session.query(JobRunRow).one().status == "failed"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_the_exporter_serves_this_process_metrics(town):
     run_regrade(town, "nightly_regrade", "all", DAY)
-    port = _free_port()
+    port = free_port()
     server = metrics.start_exporter("127.0.0.1", port)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:

@@ -4,23 +4,16 @@ Metrics and logs): runs and subjects, counted in the scheduler's own process."""
 from __future__ import annotations
 
 import signal
-import socket
 import urllib.error
 import urllib.request
 
 import pytest
 
 from job_population import add_enterprise, add_person
-from process_helpers import start, wait_until
+from process_helpers import free_port, start, wait_until
 
 pytestmark = pytest.mark.slow
 RUNS = 'credit_engine_regrade_runs_total{job="nightly_regrade",status="succeeded"}'
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _scrape(port: int) -> str:
@@ -36,7 +29,7 @@ def test_the_scheduler_exports_its_regrade_metrics(container, settings):
         for n in (1, 2, 3):
             add_enterprise(session, n)
         add_person(session, 1)
-    port = _free_port()
+    port = free_port()
     process = start(settings.database_url, "scheduler", "--every", "1",
                     CREDIT_ENGINE_REGRADE_WORKERS="1", CREDIT_ENGINE_METRICS_PORT=str(port))
     scraped: list[str] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,15 +22,10 @@ from credit_engine.services.keys import create_key
 from credit_engine.storage.migrate import upgrade_database
 
 from api_helpers import USCC_A, valid_uscc
+from process_helpers import free_port
 
 pytestmark = pytest.mark.slow
 COMMAND = Path(sys.executable).parent / "credit-engine"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _call(method: str, url: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
@@ -71,7 +65,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     with container.transaction() as session:
         key = create_key(session, "contract-test", ["records:write", "records:read"])
     container.engine.dispose()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CREDIT_ENGINE_DATABASE_URL": url}
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:  # a file, not a pipe: a full pipe would block the server

@@ -20,17 +20,11 @@ from typing import Any
 
 import pytest
 
-from process_helpers import CLI, cli_env
+from process_helpers import CLI, cli_env, free_port
 
 pytestmark = pytest.mark.slow
 SENT = 60
 BANNER = "credit-engine listening on "
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
@@ -50,7 +44,7 @@ def _served(settings: Any, folder: Path, **env: str) -> Iterator[tuple[str, Path
     (folder / "tmp").mkdir()
     env.update(TMPDIR=str(folder / "tmp"),
                CREDIT_ENGINE_RATE_LIMIT_STORAGE=f"sqlite:///{folder / 'limits.db'}")
-    port, log = _free_port(), folder / "serve.log"
+    port, log = free_port(), folder / "serve.log"
     with log.open("wb") as out:  # a file, not a pipe: a full pipe would block the server
         process = subprocess.Popen(CLI + ["serve", "--port", str(port), "--workers", "2"],
                                    cwd=folder, env=cli_env(settings.database_url, **env),

@@ -5,9 +5,7 @@ key sent by mistake in a URL (docs/security.md)."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,17 +19,11 @@ import pytest
 
 from credit_engine.config import Settings
 
-from process_helpers import CLI, cli_env
+from process_helpers import CLI, cli_env, free_port
 
 pytestmark = pytest.mark.slow
 LIMIT = 120  # the default CREDIT_ENGINE_PUBLIC_RATE_LIMIT: 120 per minute
 SENT = 200
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _status(url: str) -> int:
@@ -48,7 +40,7 @@ def _served(settings: Settings, folder: Path, **env: str) -> Iterator[tuple[str,
     data_key = getattr(settings, "data_key_file", None)
     if data_key is not None:
         env.setdefault("CREDIT_ENGINE_DATA_KEY_FILE", str(data_key))
-    port, log = _free_port(), folder / "serve.log"
+    port, log = free_port(), folder / "serve.log"
     with log.open("wb") as out:  # a file, not a pipe: a full pipe would block the server
         process = subprocess.Popen(CLI + ["serve", "--port", str(port)], cwd=folder,
                                    env=cli_env(settings.database_url, **env), stdout=out,
@@ -86,29 +78,6 @@ def test_the_public_limit_holds_across_both_workers(settings, tmp_path):
     workers = {line.split("pid: ")[1].split()[0] for line in log.read_text().splitlines()
                if "Booting worker with pid" in line}
     assert len(workers) == 2
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A private redis-server on a free port. CI installs Debian's redis-server (.ci/run), so
-    there a missing one fails; elsewhere the test is skipped."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed: .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no",
-                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 20
-        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_the_public_limit_holds_across_workers_with_redis(settings, tmp_path, redis_url):

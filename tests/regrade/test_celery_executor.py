@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
@@ -25,41 +23,13 @@ from credit_engine.regrade.executors import SerialExecutor
 from credit_engine.storage.models import (
     AnnouncementRow, GradeRow, JobRunChunkRow, JobRunRow, RegradeFailureRow,
 )
-from job_population import add_enterprise, add_person, add_record, add_role, uscc
+from job_population import add_enterprise, add_person, add_record, build_town, uscc
 from process_helpers import CLI, cli_env, start, wait_until
 
 pytestmark = pytest.mark.slow
 DAY = date(2026, 3, 2)
 ENTERPRISES, PERSONS = 200, 40
 VISIBILITY = "10"  # seconds: a killed worker's chunk is handed out again this soon
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A private redis-server on a free port (in CI a missing one fails, elsewhere skips)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed: .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no",
-                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 20
-        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _env(redis_url: str, **extra: str) -> dict[str, str]:
@@ -99,22 +69,6 @@ def _workers(settings, redis_url: str, folder: Path, count: int,
                     process.wait(timeout=30)
 
 
-def build_town(container) -> None:
-    """240 subjects graded the day before; a third of the enterprises then suspended twice."""
-    with container.transaction() as session:
-        for n in range(1, ENTERPRISES + 1):
-            add_enterprise(session, n)
-        for n in range(1, PERSONS + 1):
-            add_person(session, n)
-            add_role(session, uscc(n), f"p{n:08d}", "legal_representative", date(2020, 1, 1))
-    run_regrade(container, "full_regrade", "all", date(2026, 3, 1))
-    with container.transaction() as session:
-        for n in range(1, ENTERPRISES + 1, 3):
-            for k in (1, 2):  # two suspensions within 12 months: grade D (override 2)
-                add_record(session, ("enterprise", uscc(n)), "penalty", date(2026, 2, k),
-                           {"decision_no": f"停{n}-{k}", "measures": ["suspension"]})
-
-
 def _grades(container) -> dict[tuple[str, str], str]:
     with container.session_factory() as session:
         return {(t, i): g for t, i, g in session.execute(
@@ -128,7 +82,7 @@ def _serial_reference(tmp_path: Path, template: Path) -> dict[tuple[str, str], s
     shutil.copyfile(template, path)
     reference = bootstrap(Settings(database_url=f"sqlite:///{path}"))
     try:
-        build_town(reference)
+        build_town(reference, ENTERPRISES, PERSONS)
         run_regrade(reference, "full_regrade", "all", DAY, SerialExecutor(reference),
                     chunk_size=20)
         return _grades(reference)
@@ -145,7 +99,7 @@ def _chunks_done(container) -> int:
 
 def test_a_worker_killed_mid_run_changes_nothing(container, settings, redis_url, tmp_path,
                                                  sqlite_migrated_template):
-    build_town(container)
+    build_town(container, ENTERPRISES, PERSONS)
     expected = _serial_reference(tmp_path, sqlite_migrated_template)
     slow = {"CREDIT_ENGINE_REGRADE_PAUSE_SECONDS": "0.5"}  # the kill must land mid-run
     with _workers(settings, redis_url, tmp_path, 2, **slow) as (victim, survivor):

@@ -9,9 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from credit_engine.regrade.driver import run_regrade
 from credit_engine.storage.models import AnnouncementRow, GradeRow, JobRunChunkRow, JobRunRow
-from job_population import add_enterprise, add_person, add_record, add_role, uscc
+from job_population import build_town
 from process_helpers import start, wait_until
 
 pytestmark = pytest.mark.slow
@@ -21,19 +20,8 @@ ENTERPRISES, PERSONS = 160, 40
 
 @pytest.fixture
 def town(container):
-    """200 subjects graded the day before; a third of the enterprises then suspended twice."""
-    with container.transaction() as session:
-        for n in range(1, ENTERPRISES + 1):
-            add_enterprise(session, n)
-        for n in range(1, PERSONS + 1):
-            add_person(session, n)
-            add_role(session, uscc(n), f"p{n:08d}", "legal_representative", date(2020, 1, 1))
-    run_regrade(container, "full_regrade", "all", date(2026, 3, 1))
-    with container.transaction() as session:
-        for n in range(1, ENTERPRISES + 1, 3):
-            for k in (1, 2):  # two suspensions within 12 months: grade D (override 2)
-                add_record(session, ("enterprise", uscc(n)), "penalty", date(2026, 2, k),
-                           {"decision_no": f"停{n}-{k}", "measures": ["suspension"]})
+    """Subjects graded the day before; a third of the enterprises then suspended twice."""
+    build_town(container, ENTERPRISES, PERSONS)
     return container
 
 

@@ -85,3 +85,24 @@ def fine(amount: int, **extra: Any) -> dict[str, Any]:
 
 def inspection(result: str = "compliant") -> dict[str, Any]:
     return {"result": result, "key_items_failed": 0, "general_items_failed": 0, "refused": False}
+
+
+def build_town(container: Any, enterprises: int, persons: int) -> None:
+    """`enterprises` + `persons` subjects (each person the legal representative of the
+    enterprise of the same number) graded on 2026-03-01; then every third enterprise
+    suspended twice in February 2026 (grade D by override 2 on a later regrade)."""
+    from credit_engine.regrade.driver import run_regrade
+
+    with container.transaction() as session:
+        for n in range(1, enterprises + 1):
+            add_enterprise(session, n)
+        for n in range(1, persons + 1):
+            add_person(session, n)
+            add_role(session, uscc(n), f"p{n:08d}", "legal_representative", date(2020, 1, 1))
+    run_regrade(container, "full_regrade", "all", date(2026, 3, 1))
+    with container.transaction() as session:
+        for n in range(1, enterprises + 1, 3):
+            for k in (1, 2):  # two suspensions within 12 months: grade D (override 2)
+                add_record(session, ("enterprise", uscc(n)), "penalty", date(2026, 2, k),
+                           {"decision_no": f"停{n}-{k}", "measures": ["suspension"]})
+
