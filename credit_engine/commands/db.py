@@ -51,7 +51,27 @@ def migrated_container() -> Container:
             f"the database is at revision {revision or 'none'}, not {head_revision()}: "
             "run `credit-engine db upgrade` first"
         )
+    problem = data_key_problem(container)
+    if problem:
+        container.engine.dispose()
+        raise click.ClickException(problem)
     return container
+
+
+def data_key_problem(container: Container) -> str | None:
+    """Why the configured data-key file does not open the stored personal data, or None."""
+    from credit_engine.config import variable_name
+    from credit_engine.storage.repositories.person_keys import key_file_problem
+
+    if current_revision(container.engine) != head_revision():
+        return None  # nothing to check against yet: `db upgrade` comes first
+    with container.session_factory() as session:
+        problem = key_file_problem(session, container.personal_data.ring)
+    if problem is None:
+        return None
+    return (f"{variable_name('data_key_file')}: the data key file "
+            f"({container.personal_data.path}) does not open the stored personal data: "
+            f"{problem}")
 
 
 def as_click_error(error: CreditEngineError) -> click.ClickException:

@@ -53,6 +53,20 @@ def metrics_options(folder: str) -> dict[str, Any]:
     return {"raw_env": [f"PROMETHEUS_MULTIPROC_DIR={folder}"], "child_exit": child_exit}
 
 
+def _check_data_key(settings: Settings) -> None:
+    """Stop before any worker starts when the data-key file is not the database's."""
+    from credit_engine.bootstrap import bootstrap
+    from credit_engine.commands.db import data_key_problem
+
+    container = bootstrap(settings)
+    try:
+        problem = data_key_problem(container)
+    finally:
+        container.engine.dispose()
+    if problem:
+        raise click.ClickException(problem)
+
+
 def bind_address(host: str, port: int) -> str:
     """gunicorn's bind string; IPv6 literals need brackets."""
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
@@ -96,6 +110,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         from credit_engine.commands.db import upgrade_embedded
 
         upgrade_embedded(settings.database_url)
+    _check_data_key(settings)
     if demo:
         _load_demo(settings)
     url_host = f"[{host}]" if ":" in host else host

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,14 @@ from credit_engine.services.data_keys import rotate_data_key
 from credit_engine.services.keys import create_key
 from credit_engine.storage.database import make_engine
 from credit_engine.storage.migrate import upgrade_database
+from credit_engine.storage.personal_data import fresh_keyring, write_key_file
 from credit_engine.storage.models import AuditRow
 from credit_engine.storage.repositories.subjects import (
     add_person, get_person, person_by_id_number,
 )
 
 from api_helpers import valid_id_number
+from process_helpers import CLI, cli_env, free_port, settings_env
 
 PEOPLE = [(valid_id_number(f"110105194912310{n:02d}"), name)
           for n, name in enumerate(["欧阳明华", "诸葛亮亮", "司马光明", "上官婉儿", "东方不败"])]
@@ -192,3 +195,23 @@ def test_the_rotate_command_prints_progress_and_the_new_key(container: Container
     assert f"rotation complete: current key {new}" in result.output and new != old
     with container.session_factory() as session:
         assert person_by_id_number(session, PEOPLE[0][0]).name == PEOPLE[0][1]  # type: ignore[union-attr]
+
+
+def test_a_wrong_data_key_file_stops_commands_and_serve_naming_the_variable(
+        container: Container, tmp_path: Path) -> None:
+    """A well-formed key file that is not the database's would match nobody: a licensing
+    desk's person would be registered twice. It stops everything at start instead."""
+    with container.transaction() as session:
+        add_person(session, "p0", *PEOPLE[0])
+    wrong = tmp_path / "other.data-key.json"
+    write_key_file(wrong, fresh_keyring(), replace=False)
+    env = dict(settings_env(container.settings), CREDIT_ENGINE_DATA_KEY_FILE=str(wrong))
+    listed = CliRunner().invoke(main, ["jobs", "status"], env=env)
+    assert listed.exit_code == 1 and "CREDIT_ENGINE_DATA_KEY_FILE" in listed.output
+    assert "does not open the stored personal data" in listed.output
+    served = subprocess.run([*CLI, "serve", "--port", str(free_port())], cwd=tmp_path,
+                            env=cli_env(container.settings.database_url, **env),
+                            capture_output=True, text=True, timeout=120)
+    assert served.returncode == 1 and "CREDIT_ENGINE_DATA_KEY_FILE" in served.stderr
+    right = CliRunner().invoke(main, ["jobs", "status"], env=settings_env(container.settings))
+    assert right.exit_code == 0, right.output

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from credit_engine.storage.models import PersonRow
-from credit_engine.storage.personal_data import Keyring, normalise_id_number
+from credit_engine.storage.personal_data import DataKeyError, Keyring, normalise_id_number
 
 
 def key_ids_in_use(session: Session) -> set[str]:
@@ -47,3 +47,18 @@ def reseal_chunk(session: Session, ring: Keyring, limit: int) -> int:
     session.connection().execute(
         update(table).where(table.c.id == bindparam("pid")), changes)  # type: ignore[arg-type]
     return len(rows)
+
+
+def key_file_problem(session: Session, ring: Keyring) -> str | None:
+    """Why the key file cannot be the one the stored persons were sealed with (None when it
+    can): the newest person must decrypt. Checked at start, so a wrong but well-formed key
+    file stops the service instead of matching nobody and registering duplicates."""
+    row = session.execute(select(PersonRow.id, PersonRow.id_number_encrypted)
+                          .order_by(PersonRow.created_at.desc()).limit(1)).first()
+    if row is None:
+        return None
+    try:
+        ring.decrypt(row[1], f"persons.id_number:{row[0]}")
+    except DataKeyError as error:
+        return str(error)
+    return None
