@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, MetaData, create_engine, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -72,8 +73,17 @@ class PostgresServer:
         return name, self.url_for(name)
 
     def drop(self, name: str) -> None:
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # FORCE cannot end a session of another role (an autovacuum worker that just started
+        # on the database): that one ends by itself within moments, so try again briefly.
+        for attempt in range(20):
+            try:
+                with self.admin.connect() as connection:
+                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except ProgrammingError as error:
+                if "pg_signal_backend" not in str(error) or attempt == 19:
+                    raise
+                time.sleep(0.5)
 
     def drop_stale(self) -> None:
         """Drop test databases that killed runs left behind long ago."""
