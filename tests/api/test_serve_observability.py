@@ -5,22 +5,17 @@ echoed or made (docs/operations.md, Metrics and logs)."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from process_helpers import CLI, cli_env, free_port
+from process_helpers import served
 
 pytestmark = pytest.mark.slow
 SENT = 60
@@ -36,39 +31,12 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
         return error.code, dict(error.headers), error.read().decode()
 
 
-@contextmanager
-def _served(settings: Any, folder: Path, **env: str) -> Iterator[tuple[str, Path]]:
+def _served(settings: Any, folder: Path, **env: str):  # type: ignore[no-untyped-def]
     """`credit-engine serve` (2 workers), its temporary files under `folder`/tmp."""
-    if getattr(settings, "data_key_file", None) is not None:
-        env.setdefault("CREDIT_ENGINE_DATA_KEY_FILE", str(settings.data_key_file))
     (folder / "tmp").mkdir()
     env.update(TMPDIR=str(folder / "tmp"),
                CREDIT_ENGINE_RATE_LIMIT_STORAGE=f"sqlite:///{folder / 'limits.db'}")
-    port, log = free_port(), folder / "serve.log"
-    with log.open("wb") as out:  # a file, not a pipe: a full pipe would block the server
-        process = subprocess.Popen(CLI + ["serve", "--port", str(port), "--workers", "2"],
-                                   cwd=folder, env=cli_env(settings.database_url, **env),
-                                   stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"serve exited early:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"serve never answered:\n{log.read_text()}"
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        yield base, log
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+    return served(settings, folder, "--workers", "2", **env)
 
 
 def _sample(text: str, prefix: str) -> float:

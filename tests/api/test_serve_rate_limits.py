@@ -4,22 +4,17 @@ key sent by mistake in a URL (docs/security.md)."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from credit_engine.config import Settings
 
-from process_helpers import CLI, cli_env, free_port
+from process_helpers import served
 
 pytestmark = pytest.mark.slow
 LIMIT = 120  # the default CREDIT_ENGINE_PUBLIC_RATE_LIMIT: 120 per minute
@@ -34,32 +29,9 @@ def _status(url: str) -> int:
         return int(error.code)
 
 
-@contextmanager
-def _served(settings: Settings, folder: Path, **env: str) -> Iterator[tuple[str, Path]]:
+def _served(settings: Settings, folder: Path, **env: str):  # type: ignore[no-untyped-def]
     """`credit-engine serve` with its default 2 workers: (base URL, its log file)."""
-    data_key = getattr(settings, "data_key_file", None)
-    if data_key is not None:
-        env.setdefault("CREDIT_ENGINE_DATA_KEY_FILE", str(data_key))
-    port, log = free_port(), folder / "serve.log"
-    with log.open("wb") as out:  # a file, not a pipe: a full pipe would block the server
-        process = subprocess.Popen(CLI + ["serve", "--port", str(port)], cwd=folder,
-                                   env=cli_env(settings.database_url, **env), stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"serve exited early:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"serve never answered:\n{log.read_text()}"
-            try:
-                if _status(f"{base}/healthz") == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        yield base, log
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    return served(settings, folder, **env)
 
 
 def _burst(base: str) -> Counter[int]:

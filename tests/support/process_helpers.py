@@ -77,3 +77,41 @@ def redis_server(folder: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def served(settings: Any, folder: Path, *args: str, **env: str) -> Iterator[tuple[str, Path]]:
+    """A real `credit-engine serve` (default workers unless `args` say) on the test database
+    of `settings`, run in `folder`: (base URL, its log file); stopped afterwards."""
+    import signal
+    import urllib.error
+    import urllib.request
+
+    if getattr(settings, "data_key_file", None) is not None:
+        env.setdefault("CREDIT_ENGINE_DATA_KEY_FILE", str(settings.data_key_file))
+    port, log = free_port(), folder / "serve.log"
+    with log.open("wb") as out:  # a file, not a pipe: a full pipe would block the server
+        process = subprocess.Popen(CLI + ["serve", "--port", str(port), *args], cwd=folder,
+                                   env=cli_env(settings.database_url, **env), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def answering() -> bool:
+        assert process.poll() is None, f"serve exited early:\n{log.read_text()}"
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
+                return bool(answer.status == 200)
+        except (urllib.error.URLError, ConnectionError):
+            return False
+
+    try:
+        wait_until(answering, 60, f"serve to answer (log: {log})")
+        yield base, log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
