@@ -21,7 +21,9 @@ blp = Blueprint("announcements", __name__, url_prefix="/api/v1",
                 description="Objections to announcements: filing and resolving.")
 
 
-class ObjectionOut(Schema):
+class ObjectionFields(Schema):
+    """What every answer about an objection says of it."""
+
     id = fields.Integer()
     announcement_id = fields.Integer()
     status = fields.String(metadata={"description": "pending | upheld | rejected"})
@@ -30,6 +32,9 @@ class ObjectionOut(Schema):
     filed_on = fields.Date()
     resolved_on = fields.Date(allow_none=True)
     resolution_note = fields.String(allow_none=True)
+
+
+class ObjectionOut(ObjectionFields):
     announcement_status = fields.String(
         metadata={"description": "published | under_objection | withdrawn, as of today"})
 

@@ -13,9 +13,13 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from credit_engine.api import (
-    announcements, credit, decisions, docs_ui, health, limiter, observability, problem_types,
-    public, public_pages, records, security_headers, subjects,
+    announcements, batch_decisions, changes, credit, decisions, docs_ui, exports, health,
+    inspection_plan_export, limiter, objections_queue, observability, open_data,
+    problem_types, public, public_pages, public_restricted, public_statistics_pages, records,
+    repair_applications, replies, security_headers, statistics, subjects,
 )
+from credit_engine.api.office import workbench_pages as office_pages
+from credit_engine.api.office.session import init_office
 from credit_engine.api.auth import SECURITY_SCHEME
 from credit_engine.api.converters import IdConverter, id_parameter_schema
 from credit_engine.api.problems import PROBLEM_MIME, HttpProblem, register_error_handlers
@@ -31,11 +35,15 @@ from credit_engine.validation.records import details_schema_name
 # One blueprint module per audience, each exposing `blp` (and optionally init_app(app)),
 # imported above: a module that fails to import fails the app, never a missing section.
 BLUEPRINT_MODULES: tuple[ModuleType, ...] = (
-    health, subjects, records, credit, decisions, announcements, public, problem_types,
+    health, subjects, records, credit, decisions, inspection_plan_export, batch_decisions,
+    announcements, objections_queue, repair_applications, replies, statistics, exports,
+    changes, public, public_restricted, open_data, problem_types,
 )
-# Plain Flask blueprints outside the OpenAPI document: the public HTML page and /docs
-# (Swagger UI from packaged files, not flask-smorest's CDN page).
-PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (public_pages.pages, docs_ui.docs)
+# Plain Flask blueprints outside the OpenAPI document: the public HTML pages, /docs
+# (Swagger UI from packaged files, not flask-smorest's CDN page) and the office workbench.
+PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (
+    public_pages.pages, public_statistics_pages.pages, docs_ui.docs, *office_pages.PAGES,
+)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -96,8 +104,9 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def require_json_body() -> None:
+        # The office pages (/office/) post HTML forms; everything else speaks JSON.
         if request.method in BODY_METHODS and request.content_length \
-                and not request.is_json:
+                and not request.is_json and not request.path.startswith("/office/"):
             raise HttpProblem(415, "Send the body as application/json.")
 
     @app.before_request
@@ -143,4 +152,5 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     limiter.limiter_of(app)  # rate limits on the shared storage, before any blueprint
     _register_blueprints(app, api)
     security_headers.init_app(app)  # CSP, nosniff, Referrer-Policy on every answer
+    init_office(app)  # staff sessions, CSRF, idle expiry (after Talisman's cookie settings)
     return app

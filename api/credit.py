@@ -70,10 +70,23 @@ def person_credit(args: dict[str, Any], person_id: str) -> dict[str, Any]:
 @blp.alt_response(404, response="DEFAULT_ERROR")
 def enterprise_credit_history(uscc: str) -> dict[str, Any]:
     """Every grade the enterprise has had up to today, oldest first."""
-    subject = SubjectRef("enterprise", check_uscc(uscc))
+    return _history(SubjectRef("enterprise", check_uscc(uscc)))
+
+
+def _history(subject: SubjectRef) -> dict[str, Any]:
     today = business_today()
     history = run_use_case(lambda session: grading.credit_history(session, subject, today))
     return {"subject": subject_to_dict(subject), "items": [credit_view(r) for r in history]}
+
+
+@blp.route("/persons/<string:person_id>/credit/history")
+@blp.operation("getPersonCreditHistory", "查询人员信用等级历史")
+@require_scope(Scope.CREDIT_READ)
+@blp.response(200, CreditHistorySchema)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def person_credit_history(person_id: str) -> dict[str, Any]:
+    """Every grade the person has had up to today, oldest first."""
+    return _history(SubjectRef("person", check_person_id(person_id)))
 
 
 @blp.route("/regrade", methods=["POST"])

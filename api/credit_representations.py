@@ -63,6 +63,13 @@ class DecisionSchema(Schema):
     ruleset = fields.String()
     measures = fields.List(fields.Nested(MeasureSchema))
     inspections_per_year = fields.Integer(metadata={"description": "context inspection only"})
+    last_inspected_on = fields.String(allow_none=True, metadata={
+        "description": "context inspection, enterprises: latest counting inspection"})
+    next_due_on = fields.String(metadata={"description": "context inspection, enterprises"})
+    reinspection_due_on = fields.String(allow_none=True, metadata={
+        "description": "context inspection, enterprises: 30 days after a failed inspection"})
+    flags = fields.List(fields.String(), metadata={
+        "description": "context inspection, enterprises: reinspection_due, overdue"})
 
 
 class PlanItemSchema(Schema):
@@ -73,7 +80,16 @@ class PlanItemSchema(Schema):
     grade = fields.String()
     graded_on = fields.String()
     inspections_per_year = fields.Integer()
-    flags = fields.List(fields.String())
+    last_inspected_on = fields.String(allow_none=True, metadata={
+        "description": "latest inspection on or before as_of (refused ones included)"})
+    next_due_on = fields.String(metadata={
+        "description": "last inspection + 12 / inspections_per_year months; never "
+                       "inspected: licensed_on + 3 months (as_of when unknown)"})
+    reinspection_due_on = fields.String(allow_none=True, metadata={
+        "description": "30 days after a non_compliant or refused latest inspection"})
+    flags = fields.List(fields.String(), metadata={
+        "description": "the grade's flags (canteen_below_target, ...), then reinspection_due, "
+                       "overdue"})
 
 
 class PlanPageSchema(Schema):

@@ -9,11 +9,12 @@ from credit_engine.api.blueprint import Blueprint
 from credit_engine.api.auth import actor, require_scope
 from credit_engine.api.credit_representations import DecisionSchema, PlanPageSchema
 from credit_engine.api.runtime import business_today, get_container, run_use_case
+from credit_engine.domain.inspection_calendar import InspectionCalendar
 from credit_engine.domain.model import Decision, SubjectRef
 from credit_engine.domain.scopes import Scope
 from credit_engine.domain.serialization import measure_to_dict, subject_to_dict
 from credit_engine.services import grading
-from credit_engine.services.inspection_plan import inspection_plan
+from credit_engine.services.inspection_plan import PlanFilter, inspection_plan
 from credit_engine.validation import DecisionArgs, InspectionPlanArgs
 
 blp = Blueprint("decisions", __name__, url_prefix="/api/v1",
@@ -30,7 +31,20 @@ def decision_view(decision: Decision) -> dict[str, Any]:
     }
     if decision.context == "inspection":
         view["inspections_per_year"] = decision.inspections_per_year
+        view.update(calendar_view(decision.inspection_calendar))
     return view
+
+
+def calendar_view(calendar: InspectionCalendar | None) -> dict[str, Any]:
+    """The inspection calendar's fields and flags (docs/api.md); none for a person."""
+    if calendar is None:
+        return {}
+    again = calendar.reinspection_due_on
+    return {"last_inspected_on": None if calendar.last_inspected_on is None
+            else calendar.last_inspected_on.isoformat(),
+            "next_due_on": calendar.next_due_on.isoformat(),
+            "reinspection_due_on": None if again is None else again.isoformat(),
+            "flags": list(calendar.flags)}
 
 
 @blp.route("/decisions")
@@ -56,8 +70,16 @@ def decisions(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(InspectionPlanArgs, location="query")
 @blp.response(200, PlanPageSchema)
 def plan(args: dict[str, Any]) -> dict[str, Any]:
-    """Each graded enterprise's inspections per year and flags, paginated by USCC."""
-    as_of = args.get("as_of") or business_today()
+    """Each graded enterprise's inspections per year, inspection calendar and flags,
+    filtered by district, category, grade and flag, paginated by USCC or by next_due_on."""
+    registry = get_container().rulesets
     items, next_key = run_use_case(lambda session: inspection_plan(
-        session, as_of, args.get("district"), args["limit"], args.get("cursor")))
+        session, registry, plan_filter(args), sort=args["sort"], limit=args["limit"],
+        cursor=args.get("cursor")))
     return {"items": items, "next_cursor": next_key}
+
+
+def plan_filter(args: dict[str, Any]) -> PlanFilter:
+    """The plan's filter from validated query arguments (as_of defaults to today)."""
+    return PlanFilter(args.get("as_of") or business_today(), args.get("district"),
+                      args.get("category"), args.get("grade"), args.get("flag"))

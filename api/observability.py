@@ -71,10 +71,21 @@ def _install_metrics(app: Flask) -> None:
         return response
 
     def serve_metrics() -> Response:
+        _count_webhook_backlog()
         body, content_type = metrics.exposition()
         return Response(body, content_type=content_type)
 
     app.add_url_rule(METRICS_PATH, "metrics", serve_metrics, methods=["GET"])
+
+
+def _count_webhook_backlog() -> None:
+    """The backlog is counted in the database at each scrape: whichever process delivers,
+    the number served is the current one."""
+    from credit_engine.api.runtime import get_container
+    from credit_engine.services.webhook_delivery import backlog
+
+    with get_container().transaction() as session:
+        metrics.webhook_backlog(backlog(session))
 
 
 def init_app(app: Flask, settings: Settings) -> None:

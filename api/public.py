@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask_limiter import RateLimitExceeded
 
 from credit_engine.api import public_representations as s
@@ -17,7 +17,7 @@ from credit_engine.api.blueprint import Blueprint
 from credit_engine.api.paging import page_bounds, paged
 from credit_engine.api.problems import problem
 from credit_engine.api.public_access import (
-    CACHE_SECONDS, announcements, detail, limit_public, persons, search,
+    announcements, cache_briefly, detail, limit_public, persons, search,
 )
 from credit_engine.api.runtime import business_today, run_use_case
 from credit_engine.errors import NotFound
@@ -38,14 +38,7 @@ def too_many_requests(error: RateLimitExceeded) -> Response:
     return response
 
 
-@blp.after_request
-def cacheable(response: Response) -> Response:
-    """Repeated lookups are cheap: ETag + short public caching, 304 when unchanged."""
-    if request.method == "GET" and response.status_code == 200:
-        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-        response.add_etag()
-        response = response.make_conditional(request)  # type: ignore[assignment]
-    return response
+cache_briefly(blp)  # ETag + short public caching, 304 when unchanged
 
 
 @blp.route("/enterprises")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, Response, current_app, request
 
 from credit_engine.api import public_format as fmt
 from credit_engine.api.limiter import limiter_of
@@ -30,6 +30,19 @@ def limit_public(app: Flask, blueprint: Blueprint) -> None:
     first lookup)."""
     _ = app.extensions[EXTENSION].calendar
     limiter_of(app).shared_limit(public_limit, scope="public")(blueprint)
+
+
+def cache_briefly(blueprint: Blueprint) -> None:
+    """Answers of `blueprint` are cheap to repeat: an ETag and short public caching on every
+    successful GET, 304 when the client's copy is unchanged."""
+
+    @blueprint.after_request
+    def cacheable(response: Response) -> Response:
+        if request.method == "GET" and response.status_code == 200:
+            response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+            response.add_etag()
+            response = response.make_conditional(request)  # type: ignore[assignment]
+        return response
 
 
 def search(q: str, as_of: date, offset: int, limit: int) -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ GRADE_SHORT = {"A": "守信", "B": "基本守信", "C": "失信", "D": "严重�
 CATEGORIES = {
     "production": "食品生产", "catering": "餐饮服务", "retail": "食品销售",
     "canteen": "单位食堂", "small_workshop": "食品小作坊",
+    "school_canteen": "学校（幼儿园）食堂", "small_shop": "小经营店", "stall": "小摊点",
+    "market_operator": "集中交易市场开办者", "online_platform": "网络食品交易第三方平台",
 }
 # The catering quantified-grading faces: excellent = big smile, good = smile, fair = flat face.
 HYGIENE = {
@@ -54,6 +56,7 @@ def detail_to_dict(detail: EnterpriseDetail) -> dict[str, Any]:
         "graded_on": _iso(g.as_of) if g else None, "ruleset": g.ruleset if g else None,
         "reasons": detail.reasons, "measures": detail.measures,
         "hygiene_rating": detail.hygiene_rating, "announcements": detail.announcements,
+        "reply": detail.reply,
     }
 
 

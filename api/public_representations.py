@@ -83,6 +83,13 @@ class PublicAnnouncement(Schema):
     listed_until = fields.String(allow_none=True)
 
 
+class PublicReply(Schema):
+    id = fields.Integer()
+    uscc = fields.String()
+    text = fields.String(metadata={"description": "the enterprise's own words"})
+    submitted_on = fields.String()
+
+
 class EnterpriseHit(Schema):
     uscc = fields.String()
     name = fields.String()
@@ -105,6 +112,8 @@ class EnterpriseDetail(EnterpriseHit):
     hygiene_rating = fields.Nested(PublicHygiene, allow_none=True,
                                    metadata={"description": "catering and canteens only"})
     announcements = fields.List(fields.Nested(PublicAnnouncement))
+    reply = fields.Nested(PublicReply, allow_none=True, metadata={
+        "description": "the enterprise's latest reply, until its grade next changes"})
 
 
 class ListedPerson(Schema):

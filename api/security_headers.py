@@ -36,8 +36,8 @@ def init_app(app: Flask) -> Talisman:
     """Send the headers on every answer of `app`.
 
     HTTPS is terminated in front of the service (docs/security.md): Talisman neither redirects
-    to https (`force_https`) nor touches session cookies, which the service does not use. It
-    still sends HSTS on a request that arrived over https."""
+    to https (`force_https`) nor marks the session cookie Secure (api/office/session.py
+    decides that). It still sends HSTS on a request that arrived over https."""
     return Talisman(
         app,
         force_https=False,

@@ -7,6 +7,9 @@ import click
 from credit_engine.commands import (
     audit, backup, calendar, data_key, db, jobs, keys, regrade, rules, serve, worker,
 )
+from credit_engine.commands import webhooks
+from credit_engine.commands import users
+from credit_engine.commands import statistics
 from credit_engine.config import InvalidSettings, Settings
 
 
@@ -22,5 +25,6 @@ def main() -> None:
 
 for command in (db.db, keys.keys, serve.serve, regrade.regrade, rules.rules, audit.audit,
                 jobs.jobs, jobs.scheduler, calendar.calendar, data_key.data_key,
-                backup.backup, worker.worker):
+                backup.backup, worker.worker, webhooks.webhooks, users.users,
+                statistics.statistics):
     main.add_command(command)

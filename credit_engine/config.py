@@ -124,6 +124,16 @@ class Settings(BaseSettings):
     metrics_host: str = Field(default="127.0.0.1", min_length=1)
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     log_format: Literal["json", "text"] = "json"
+    # The office workbench (docs/office.md): a session ends after this many idle hours, and
+    # its cookie is Secure on https requests ("auto": TLS at the service, or X-Forwarded-Proto
+    # https from a trusted proxy), on every request ("always") or never ("never").
+    office_idle_hours: float = Field(default=8.0, gt=0, le=24 * 30, allow_inf_nan=False)
+    office_cookie_secure: Literal["auto", "always", "never"] = "auto"
+    # Webhooks of the change feed (docs/change-feed-and-webhooks.md): each POST's timeout and
+    # the retry backoff (first delay, cap; with jitter).
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=300, allow_inf_nan=False)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0, allow_inf_nan=False)
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0, allow_inf_nan=False)
     # Where "now" comes from. Deliberately not read from the environment: nothing but code
     # (a test, a simulation) can move the production clock.
     clock: Clock = Field(default=system_clock, exclude=True, repr=False)

@@ -33,6 +33,7 @@ class _Metrics:
     runs: Any
     subjects: Any
     chunk_seconds: Any
+    webhook_backlog: Any
 
 
 _metrics: _Metrics | None = None
@@ -42,7 +43,7 @@ def _get() -> _Metrics:
     """The metrics, made on first use in this process."""
     global _metrics
     if _metrics is None:
-        from prometheus_client import Counter, Histogram
+        from prometheus_client import Counter, Gauge, Histogram
 
         _metrics = _Metrics(
             requests=Counter(f"{PREFIX}_http_requests", "HTTP requests answered",
@@ -56,7 +57,10 @@ def _get() -> _Metrics:
                              "Subjects of regrade runs, graded or failed", ["outcome"]),
             chunk_seconds=Histogram(f"{PREFIX}_regrade_chunk_duration_seconds",
                                     "Time to grade and store one chunk",
-                                    buckets=CHUNK_BUCKETS))
+                                    buckets=CHUNK_BUCKETS),
+            webhook_backlog=Gauge(f"{PREFIX}_webhook_backlog",
+                                  "Change-feed items not yet delivered, per webhook endpoint",
+                                  ["endpoint"], multiprocess_mode="mostrecent"))
     return _metrics
 
 
@@ -80,6 +84,21 @@ def regrade_subjects(graded: int, failed: int) -> None:
         metrics.subjects.labels(outcome="graded").inc(graded)
     if failed:
         metrics.subjects.labels(outcome="failed").inc(failed)
+
+
+_backlog_endpoints: set[str] = set()  # the endpoints this process has set a backlog for
+
+
+def webhook_backlog(by_endpoint: dict[str, int]) -> None:
+    """The webhook backlog as just counted in the database; an endpoint removed since the
+    last count shows 0 (a labelled gauge cannot be cleared in multiprocess mode)."""
+    gauge = _get().webhook_backlog
+    for endpoint in _backlog_endpoints - by_endpoint.keys():
+        gauge.labels(endpoint=endpoint).set(0)
+    for endpoint, count in by_endpoint.items():
+        gauge.labels(endpoint=endpoint).set(count)
+    _backlog_endpoints.clear()
+    _backlog_endpoints.update(by_endpoint)
 
 
 @contextmanager

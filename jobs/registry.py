@@ -3,7 +3,8 @@
 Times are wall-clock times in the configured time zone (Asia/Shanghai by default). The
 order of the night: recount provisional objection deadlines, close objection windows, a
 full regrade if a new ruleset takes effect today, the incremental regrade, then the
-audit-chain check over everything the night wrote, which publishes the chain's head.
+audit-chain check over everything the night wrote, which publishes the chain's head, then
+the statistics of a month that has just closed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from credit_engine.jobs import tasks
 # A job that could not start on time (scheduler down, machine asleep) still runs when
 # the scheduler is back within this many seconds; APScheduler's default is 1 s.
 MISFIRE_GRACE_SECONDS = 6 * 3600
+# Webhook deliveries run all day: each run posts what is due and stops when nothing is.
+WEBHOOK_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,13 @@ class JobSpec:
     hour: int
     minute: int
     description: str
+    every: float | None = None  # seconds: a job that runs all day long, not at hour:minute
 
     def trigger(self, timezone: tzinfo, every_seconds: float | None = None) -> BaseTrigger:
-        """Daily at hour:minute, or every `every_seconds` (tests and demos)."""
-        if every_seconds:
-            return IntervalTrigger(seconds=every_seconds, timezone=timezone)
+        """Daily at hour:minute (or every `self.every`), or every `every_seconds` (tests
+        and demos)."""
+        if every_seconds or self.every:
+            return IntervalTrigger(seconds=every_seconds or self.every, timezone=timezone)
         return CronTrigger(hour=self.hour, minute=self.minute, timezone=timezone)
 
 
@@ -53,6 +58,11 @@ JOBS: tuple[JobSpec, ...] = (
             "when broken"),
     JobSpec("provisional_deadlines", tasks.provisional_deadlines, 0, 5,
             "recount provisional objection deadlines with the current holiday schedules"),
+    JobSpec("statistics_snapshots", tasks.statistics_snapshots, 4, 30,
+            "store the statistics of each closed month's end the public trend shows"),
+    JobSpec("webhook_deliveries", tasks.webhook_deliveries, 0, 0,
+            "post the change feed to the webhook endpoints, retrying failed ones",
+            every=WEBHOOK_SECONDS),
 )
 
 

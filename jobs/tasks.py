@@ -17,6 +17,7 @@ from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.errors import AuditChainBroken
 from credit_engine.services import announcements
 from credit_engine.services.audit import publish_head, verify_chain
+from credit_engine.services.statistics_snapshots import store_month_ends
 from credit_engine.regrade.claims import RunAlreadyDone, RunInProgress, run_task
 from credit_engine.regrade.driver import run_regrade
 from credit_engine.regrade.executors import make_executor
@@ -128,3 +129,31 @@ def _recompute_deadlines(session: Session, _today: date) -> dict[str, Any]:
 def provisional_deadlines() -> dict[str, Any] | None:
     """Recount provisional objection deadlines with the current calendar (never earlier)."""
     return _task("provisional_deadlines", _recompute_deadlines)
+
+
+def _month_ends(session: Session, today: date) -> dict[str, Any]:
+    return {"stored": store_month_ends(session, today)}
+
+
+def statistics_snapshots() -> dict[str, Any] | None:
+    """Store the statistics of the closed month ends the public trend shows, once each
+    (cheap the night after a month closes: only the subjects regraded since are looked up)."""
+    return _task("statistics_snapshots", _month_ends)
+
+
+def webhook_deliveries() -> dict[str, Any] | None:
+    """Post the change feed to the webhook endpoints, here or, with CREDIT_ENGINE_EXECUTOR=
+    celery, as a task on the `credit-engine worker`s (never in a web worker)."""
+    from credit_engine.services.webhook_delivery import run_deliveries
+
+    container = _current()
+    if container.settings.executor == "celery":
+        from credit_engine.regrade.celery_app import send_webhook_deliveries
+
+        send_webhook_deliveries(container.settings)
+        return None
+    report = run_deliveries(container)
+    if report.fanned_out or report.delivered or report.failed:
+        log.info("webhook_deliveries: %s", report)
+    return {"fanned_out": report.fanned_out, "delivered": report.delivered,
+            "failed": report.failed}

@@ -35,7 +35,7 @@ def create(path: Path) -> None:
 @click.option("--max-chunks", type=click.IntRange(min=1), default=None,
               help="Stop after this many chunks (run again to continue).")
 def rotate(chunk: int, max_chunks: int | None) -> None:
-    """Make a new key current and re-encrypt every person under it, resumably."""
+    """Make a new key current and re-encrypt every person and webhook secret, resumably."""
     container = migrated_container()
     try:
         result = rotate_data_key(
@@ -51,4 +51,5 @@ def rotate(chunk: int, max_chunks: int | None) -> None:
         return
     removed = ", ".join(result.removed) or "none"
     click.echo(f"rotation complete: current key {result.current}, "
-               f"{result.resealed} persons re-encrypted, keys removed: {removed}")
+               f"{result.resealed} persons and {result.secrets} webhook secrets re-encrypted, "
+               f"keys removed: {removed}")

@@ -155,6 +155,10 @@ def _detail(record: Record, spec: FactField) -> Any:
         if isinstance(value, bool):
             return value
         raise RecordOutOfBounds(record, name, f"must be true or false, not {value!r}")
+    if expected is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= MAX_ITEMS:
+            return float(value)
+        raise RecordOutOfBounds(record, name, f"must be a number from 0 to {MAX_ITEMS}, not {value!r}")
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ITEMS:
         return value
     raise RecordOutOfBounds(record, name, f"must be a whole number from 0 to {MAX_ITEMS}, not {value!r}")
@@ -170,6 +174,8 @@ def record_fact(record: Record, as_of: date, config: Mapping[str, Any]) -> dict[
     else:
         for spec in kind.facts if kind else ():
             fact[spec.name] = _detail(record, spec)
+    if kind and kind.year_field:
+        fact["years_ago"] = as_of.year - fact[kind.year_field]
     if kind and kind.validity:
         valid_until = _valid_until(record)
         fact["in_window"] = valid_until is not None and valid_until >= as_of

@@ -11,11 +11,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, Mapping
 
+from credit_engine.domain.inspection_calendar import InspectionCalendar
+
 SubjectType = Literal["enterprise", "person"]
 
-CATEGORIES = ("production", "catering", "retail", "canteen", "small_workshop")
+CATEGORIES = ("production", "catering", "retail", "canteen", "small_workshop",
+              # from ruleset 2027.1 (earlier versions grade them as the category it maps them to)
+              "school_canteen", "small_shop", "stall", "market_operator", "online_platform")
 ROLE_KINDS = ("legal_representative", "principal", "food_safety_manager")
-CONTEXTS = ("licensing", "financing", "procurement", "inspection", "honours")
+INSPECTION_CONTEXT = "inspection"  # also the name of a record kind (record_kinds.INSPECTION)
+CONTEXTS = ("licensing", "financing", "procurement", INSPECTION_CONTEXT, "honours")
 GRADES = ("A", "B", "C", "D")
 
 
@@ -176,6 +181,8 @@ class Decision:
     measures: tuple[Measure, ...]
     inspections_per_year: int | None = None
     ruleset: str = ""
+    # context inspection, enterprises: set by the service, which reads the inspections
+    inspection_calendar: InspectionCalendar | None = None
 
 
 def decide(result: CreditResult, context: str) -> Decision:

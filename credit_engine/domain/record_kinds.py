@@ -31,17 +31,20 @@ HAZARDS = ("illegal_substance", "additive_overuse", "pesticide_residue", "veteri
 SELF_CHECK_STATUSES = ("on_time", "late", "missing")
 INCIDENT_LEVELS = ("especially_major", "major", "relatively_large", "general")
 CERTIFICATION_SCHEMES = ("HACCP", "ISO22000", "green_food", "organic")
-PRACTICES = ("open_kitchen", "traceability")
+PRACTICES = ("open_kitchen", "traceability", "transparent_workshop", "sunshine_warehouse")
 
 MAX_FINE_AMOUNT = Decimal("10000000000")  # yuan; a fine is > 0 and at most this, in fen
 MAX_ITEMS = 10_000  # items of one inspection: checked, failed
 MAX_REFERENCE = 128  # characters of a decision, case, policy or violation number
 MAX_TITLE = 200  # characters of a product name or an honour's title
 MAX_POINTS_PER_ITEM = 10  # the quantified grading scores each item out of 10
+MAX_TRAINING_HOURS = 400  # hours of training one record may report
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # calendar years a record may name (training)
 
 # The kinds that have behaviour of their own elsewhere (fines and bans, hygiene ratings):
 # code names them through these constants, never by their string.
 PENALTY, INSPECTION, INCIDENT = "penalty", "inspection", "incident"
+INSURANCE, PRACTICE = "insurance", "practice"
 
 SUBJECT_TYPES = ("enterprise", "person")
 ENTERPRISE = ("enterprise",)
@@ -65,6 +68,7 @@ class DetailField:
     required: bool = False
     default: Any = None
     description: str | None = None
+    minimum_exclusive: bool = False  # a number must be greater than `minimum`, not equal
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,8 @@ class RecordKind:
     window_required: bool = True   # whether every ruleset must name its windows
     validity: bool = False         # counts while details.valid_until is on or after the date
     derived_facts: bool = False    # facts computed from several details, not copied one by one
+    year_field: str | None = None  # a detail holding a calendar year: the fact `years_ago` is
+                                   # the as-of year minus it (2026 as of any day of 2027: 1)
 
     def detail_conflict(self, details: Mapping[str, Any]) -> tuple[str, str] | None:
         """The first cross-field check `details` break: (field, message), or None."""
@@ -220,6 +226,14 @@ _KINDS = (
         "practice", ENTERPRISE,
         (DetailField("practice", "choice", PRACTICES, required=True), _valid_until()),
         (FactField("practice", PRACTICES, "traceability"),), validity=True),
+    RecordKind(
+        "training", ("person",),
+        (DetailField("year", "count", minimum=FIRST_YEAR, maximum=LAST_YEAR, required=True,
+                     description="The calendar year the training counts for."),
+         DetailField("hours", "number", minimum=0, maximum=MAX_TRAINING_HOURS, required=True,
+                     minimum_exclusive=True, description="Hours of training, more than 0.")),
+        (FactField("year", int, 0), FactField("hours", float, 0.0)),
+        windows=("training",), window_required=False, year_field="year"),
 )
 
 KINDS: Mapping[str, RecordKind] = {kind.name: kind for kind in _KINDS}
@@ -235,4 +249,4 @@ WINDOW_KINDS: Mapping[str, str] = {w: k.name for k in _KINDS for w in k.windows}
 EXTERNAL_ID_CODES: Mapping[str, str] = {
     PENALTY: "PEN", INSPECTION: "INS", "sampling": "SMP", "complaint": "CMP", INCIDENT: "INC",
     "conviction": "CNV", "commendation": "COM", "certification": "CER", "insurance": "ISR",
-    "practice": "PRC", "self_check": "SCK"}
+    "practice": "PRC", "self_check": "SCK", "training": "TRN"}

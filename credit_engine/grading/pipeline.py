@@ -14,8 +14,10 @@ from credit_engine.domain.measures import Situation, build_measures
 from credit_engine.domain.model import CreditFile, CreditResult, Record
 from credit_engine.domain.sanctions import BannedRole, Period
 from credit_engine.grading.bans import banned_roles, listings, subject_bans
+from credit_engine.grading.role_sums import plan_flags, role_sum_values
+from credit_engine.grading.vocabulary import as_seen_by
 from credit_engine.grading.scoring import Entry, Scored, score_and_grade, scored_entries
-from credit_engine.rules.compiled import CompiledRuleset, condition_kind
+from credit_engine.rules.compiled import CompiledRule, CompiledRuleset, condition_kind
 from credit_engine.rules.conditions import evaluate, referenced_fields
 from credit_engine.rules.evaluation import evaluate_facts
 from credit_engine.rules.loader import RulesetRegistry
@@ -72,6 +74,9 @@ def _situation(file: CreditFile, as_of: date, ruleset: CompiledRuleset) -> _Situ
     listed = listings(file.records, as_of, ruleset)
     roles = banned_roles(file, as_of, ruleset)
     counters, evidence = _counters(ruleset, facts)
+    sums, sum_evidence = role_sum_values(file, as_of, ruleset)
+    counters.update(sums)
+    evidence.update(sum_evidence)
     subject = {"rid": SUBJECT_RID, "kind": "subject", "subject_type": file.subject.type,
                "category": file.enterprise.category if file.enterprise else "none",
                "banned": bool(bans), "banned_for_life": any(b.end is None for b in bans),
@@ -99,16 +104,27 @@ def _score(ruleset: CompiledRuleset, s: _Situation, backend: str) -> tuple[Score
     bonuses: list[Entry] = []
     for rule in ruleset.rules:
         if rule.type in ("deduction", "bonus") and rule.id in hits:
-            entries = scored_entries(rule, [facts_by_id[i] for i in hits[rule.id]], dates)
+            entries = [_subject_entry(rule, s)] if rule.kind == "subject" else \
+                scored_entries(rule, [facts_by_id[i] for i in hits[rule.id]], dates)
             (deductions if rule.type == "deduction" else bonuses).extend(entries)
     verdicts = _verdicts(ruleset, hits, dates, s.subject, s.evidence)
     return score_and_grade(ruleset, deductions, bonuses, verdicts), verdicts
 
 
+def _subject_entry(rule: CompiledRule, s: _Situation) -> Entry:
+    """A deduction or bonus on the subject fact: scored once, with the records behind the
+    subject fields it tests as evidence (a role sum's records, a counter's)."""
+    fields = referenced_fields(rule.condition) & set(s.evidence)
+    ids = tuple(sorted({i for f in fields for i in s.evidence[f]}))
+    return Entry(rule, int(rule.points or 0), ids, None)
+
+
 def grade(file: CreditFile, as_of: date, registry: RulesetRegistry, *,
           backend: str = "engine") -> CreditResult:
-    """The credit grade, reasons and measures of `file` as of `as_of`."""
+    """The credit grade, reasons and measures of `file` as of `as_of`, with the version in
+    force then, which sees the file in its own vocabulary (grading/vocabulary.py)."""
     ruleset = registry.for_date(as_of)
+    file = as_seen_by(file, registry.unseen_by(ruleset))
     cfg = ruleset.config
     s = _situation(file, as_of, ruleset)
     scored, verdicts = _score(ruleset, s, backend)
@@ -125,7 +141,8 @@ def grade(file: CreditFile, as_of: date, registry: RulesetRegistry, *,
         reasons=scored.reasons, measures=build_measures(cfg["measures"], triggers),
         inspections_per_year=_inspections(file, scored.grade, bool(s.listed), cfg["inspection_frequency"]),
         hygiene_rating=rating,
-        flags=(cfg["hygiene"]["target"]["flag"],) if below_target(file, rating, cfg["hygiene"]) else (),
+        flags=((cfg["hygiene"]["target"]["flag"],) if below_target(file, rating, cfg["hygiene"]) else ())
+        + plan_flags(file, s.facts, ruleset),
         listed_until=max((p.end for p in s.listed if p.end), default=None),
         listing_record_ids=tuple(sorted({p.record_id for p in s.listed})),
         banned_until=None if for_life else max((b.end for b in s.bans if b.end), default=None),
@@ -142,6 +159,7 @@ def _grade_year_before(file: CreditFile, as_of: date, registry: RulesetRegistry,
     ruleset = registry.in_force_on(day)
     if ruleset is None:
         return None
+    file = as_seen_by(file, registry.unseen_by(ruleset))
     scored, _ = _score(ruleset, _situation(file, day, ruleset), backend)
     return scored.grade
 
@@ -188,8 +206,12 @@ def _first_change_after(file: CreditFile, day: date, registry: RulesetRegistry) 
     """The first date after `day` on which some input of the file can change: a record's
     date, revocation, repair or validity end, the next month count its kind is tested at
     (under any ruleset version), a role's start or end, the end of the new-licence period,
-    a ruleset taking effect. Extra candidates only wake a subject early; none is missing."""
+    a ruleset taking effect, a new year when role sums are in force. Extra candidates only wake a subject early; none is missing."""
     candidates = [d for d in registry.effective_dates if d > day]
+    new_year = date(day.year + 1, 1, 1)
+    in_force = registry.in_force_on(new_year)
+    if in_force is not None and in_force.role_sums:
+        candidates.append(new_year)  # role sums look at last year-end and last year's records
     for record in _all_records(file):
         occurred = record.occurred_on
         if occurred > day:

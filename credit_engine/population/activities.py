@@ -15,7 +15,7 @@ _LEVELS = make.LEVELS
 
 def inspections(y: Year) -> None:
     """Routine inspections; a failed one is often followed by a penalty."""
-    rng, category = y.rng, y.draft.category
+    rng, category = y.rng, y.draft.base_category
     graded = category in ("catering", "canteen")
     rate = rates.INSPECTIONS[category] + rates.INSPECTIONS_EXTRA[y.tier]
     for _ in range(count(rng, rate)):
@@ -53,11 +53,11 @@ def _penalise_violation(y: Year, day: date) -> None:
 def samplings(y: Year) -> None:
     """Sampling inspections; a failed sample usually leads to a penalty."""
     rng = y.rng
-    for _ in range(count(rng, rates.SAMPLINGS[y.draft.category])):
+    for _ in range(count(rng, rates.SAMPLINGS[y.draft.base_category])):
         day = official(y.day())
         failed = rng.random() < rates.SAMPLING_FAIL[y.tier]
         level = rng.choices(_LEVELS, rates.LEVEL_WEIGHTS)[0]
-        details = make.sampling(rng, y.draft.category, failed, level)
+        details = make.sampling(rng, y.draft.base_category, failed, level)
         y.add(day, "sampling", details)
         follow_up, delay = rng.random(), timedelta(days=rng.randrange(20, 90))
         if not failed or follow_up >= 0.65:
@@ -115,7 +115,7 @@ def complaints(y: Year) -> None:
     """Consumer complaints (12315 hotline); some are substantiated."""
     rng = y.rng
     rate = rates.COMPLAINTS[y.tier]
-    if y.draft.category in ("production", "small_workshop"):
+    if y.draft.base_category in ("production", "small_workshop"):
         rate /= 2
     for _ in range(count(rng, rate)):
         day = y.day()

@@ -13,11 +13,17 @@ from credit_engine.population.places import BIRTH_AREA_CODES, DISTRICT_WEIGHTS, 
 
 CATEGORIES = ("catering", "retail", "production", "small_workshop", "canteen")
 CATEGORY_WEIGHTS = (40, 30, 12, 10, 8)
+# The categories of ruleset 2027.1, drawn within the one above from a stream of their own
+# (so every other draw of a seed stays what it was): most canteens are school canteens,
+# small workshops split into shops and stalls, a few retailers run markets or platforms.
+REFINED = {"canteen": (("school_canteen", 0.6),),
+           "small_workshop": (("small_shop", 0.45), ("stall", 0.35)),
+           "retail": (("market_operator", 0.02), ("online_platform", 0.01))}
 TIERS = ("good", "average", "poor")  # how compliant a business is over the years
 TIER_WEIGHTS = (70, 24, 6)
 
 # Streams keep each kind of draw independent of the others (see rng_for).
-PERSON_STREAM, ENTERPRISE_STREAM, ROLE_STREAM, YEAR_STREAM = 1, 2, 3, 4
+PERSON_STREAM, ENTERPRISE_STREAM, ROLE_STREAM, YEAR_STREAM, CATEGORY_STREAM, TRAINING_STREAM = 1, 2, 3, 4, 8, 7  # 6: year.PROFILE_STREAM
 
 _SUBJECT_TYPE = {
     "catering": ((codes.COMPANY, 15), (codes.INDIVIDUAL, 85)),
@@ -62,6 +68,7 @@ class EnterpriseDraft:
     tier: str
     company: bool
     roles: list[RoleSpan] = field(default_factory=list)
+    base_category: str = ""  # the category its habits are drawn by (REFINED: the one it refines)
 
     def as_api(self) -> dict:
         """The enterprise as in docs/api.md (uscc in the path, the rest in the body)."""
@@ -108,7 +115,8 @@ class SubjectFactory:
             index=index,
             uscc=self._usccs.make(index, prefix, district.code, old_style=rng.random() < 0.3),
             name=enterprise_name(rng, category, district, company, line),
-            category=category,
+            category=self._refined(index, category),
+            base_category=category,
             district=district,
             licence_no=codes.licence_number(
                 category, district.code, self._licence_serials(index), food_code),
@@ -118,6 +126,14 @@ class SubjectFactory:
         )
         draft.roles = self._roles(draft)
         return draft
+
+    def _refined(self, index: int, category: str) -> str:
+        draw = rng_for(self.seed, CATEGORY_STREAM, index).random()
+        for refined, share in REFINED.get(category, ()):
+            if draw < share:
+                return refined
+            draw -= share
+        return category
 
     def _licensed_on(self, rng: Random) -> date:
         # Only `start` moves it (and `end` when the period is shorter than four years), so a
@@ -153,7 +169,7 @@ class SubjectFactory:
             spans.append(self._staff_span(rng, "principal", opened))
         else:
             rng.random(), rng.random(), rng.random(), rng.random()
-        has_manager, owner_manages = rng.random() < _FSM_SHARE[draft.category], rng.random() < 0.2
+        has_manager, owner_manages = rng.random() < _FSM_SHARE[draft.base_category], rng.random() < 0.2
         if has_manager:
             spans.append(self._staff_span(rng, "food_safety_manager", opened))
         elif not draft.company and owner_manages and first is not None:

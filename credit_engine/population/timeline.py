@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from credit_engine.domain.record_kinds import PENALTY
 from credit_engine.population import activities
 from credit_engine.population import details as make
 from credit_engine.population import year as rates
-from credit_engine.population.subjects import EnterpriseDraft, rng_for
+from credit_engine.population.subjects import TRAINING_STREAM, EnterpriseDraft, rng_for
 from credit_engine.population.year import Event, Year
 
 _YEARLY = (activities.inspections, activities.samplings, activities.self_checks,
@@ -31,7 +31,7 @@ class Profile:
 def profile_of(seed: int, draft: EnterpriseDraft) -> Profile:
     """Draw the lasting habits of `draft` (independent of the period)."""
     rng = rng_for(seed, rates.PROFILE_STREAM, draft.index)
-    category = draft.category
+    category = draft.base_category
     insured = rng.random() < rates.INSURED[category]
     insurance_day = (rng.randint(1, 12), rng.randint(1, 28))
     certified = rng.random() < rates.CERTIFIED[category]
@@ -39,6 +39,9 @@ def profile_of(seed: int, draft: EnterpriseDraft) -> Profile:
     phase = rng.randrange(3)
     practices = tuple((name, rng.randrange(2)) for name, share in rates.PRACTICES[category]
                       if rng.random() < share)
+    # the 2027.1 practices, drawn after every earlier draw so those stay what they were
+    practices += tuple((name, rng.randrange(2)) for name, share in rates.NEW_PRACTICES.get(draft.category, ())
+                       if rng.random() < share)
     return Profile(insured, insurance_day, scheme if certified else None, phase, practices)
 
 
@@ -59,6 +62,20 @@ def _renewals(y: Year, profile: Profile) -> None:
             activities.validity(y, "practice", {"practice": practice}, adopted, 2)
 
 
+def _trainings(seed: int, y: Year) -> None:
+    """The food-safety manager's training sessions of the year, from a stream of their own
+    (added in 2027.1; every earlier draw of a seed stays what it was)."""
+    rng = rng_for(seed, TRAINING_STREAM, y.draft.index, y.year)
+    short = rng.random() < rates.TRAINING_SHORT[y.tier]
+    sessions = rng.randint(*rates.TRAINING_SESSIONS)
+    target = rng.randint(12, 38) if short else rng.randint(40, 72)
+    for n in range(sessions):
+        hours = target // sessions + (target % sessions if n == 0 else 0)
+        day = date(y.year, 1, 1) + timedelta(days=rng.randrange(365))
+        if hours > 0:
+            y.add(day, "training", {"year": y.year, "hours": hours}, role="food_safety_manager")
+
+
 def enterprise_records(seed: int, draft: EnterpriseDraft, start: date, end: date) -> list[dict]:
     """The records of `draft` and of its people dated from `start` through `end`, by date."""
     profile = profile_of(seed, draft)
@@ -68,6 +85,7 @@ def enterprise_records(seed: int, draft: EnterpriseDraft, start: date, end: date
         for activity in _YEARLY:
             activity(y)
         _renewals(y, profile)
+        _trainings(seed, y)
         events.extend(y.events)
     events.sort(key=lambda e: (e.day, e.external_id))
     closed_on = _licence_revoked_on(events)

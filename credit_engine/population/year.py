@@ -45,6 +45,14 @@ SCHEMES = (("HACCP", "ISO22000", "green_food", "organic"), (35, 30, 25, 10))
 PRACTICES = {"catering": (("open_kitchen", 0.55),), "canteen": (("open_kitchen", 0.9),
               ("traceability", 0.3)), "production": (("traceability", 0.5),),
               "retail": (("traceability", 0.15),), "small_workshop": (("open_kitchen", 0.1),)}
+NEW_PRACTICES = {"production": (("transparent_workshop", 0.25),),
+                 "school_canteen": (("transparent_workshop", 0.15),),
+                 "retail": (("sunshine_warehouse", 0.05),),
+                 "market_operator": (("sunshine_warehouse", 0.4),),
+                 "online_platform": (("sunshine_warehouse", 0.2),)}
+# Training of food-safety managers (hours a year): most reach the 40 hours, some fall short.
+TRAINING_SESSIONS = (1, 4)          # sessions a year, inclusive range
+TRAINING_SHORT = (0.1, 0.25, 0.5)   # by tier: the share of years a manager falls short
 # Routine penalties: measures, fine ladder, weight.
 ROUTINE = ((["warning"], None, 30), (["fine"], make.MINOR_FINES, 32),
             (["warning", "fine"], make.MINOR_FINES, 8), (["fine"], make.MEDIUM_FINES, 10),

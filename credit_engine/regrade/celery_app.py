@@ -1,4 +1,5 @@
-"""The Celery application of distributed regrade runs: one task, one chunk.
+"""The Celery application of distributed regrade runs (one task, one chunk) and of webhook
+delivery runs (`credit_engine.deliver_webhooks`, on a queue of its own).
 
 `make_celery_app(settings)` is the same application in the run's own process (which sends
 tasks and reads their results) and in every `credit-engine worker` (which runs them):
@@ -37,6 +38,14 @@ DELIVERED_KEY = "credit-engine:regrade-task-delivered:"
 """Set (NX) by a task's first delivery: a second delivery of the same task id finds it."""
 RESULT_SECONDS = 24 * 3600
 LOST = "its worker was lost before the chunk finished (the task was delivered again)"
+WEBHOOK_TASK_NAME = "credit_engine.deliver_webhooks"
+WEBHOOK_TASK_EXPIRES = 60  # seconds: a queued delivery run older than this is dropped
+WEBHOOK_QUEUE = "credit-engine-webhooks"
+"""Delivery runs have their own queue: behind a full regrade's hundreds of queued chunks a
+run would wait for all of them (and expire); here it waits for one free worker process,
+or none on a worker started with `--queue webhooks`."""
+QUEUES = {"regrade": QUEUE, "webhooks": WEBHOOK_QUEUE}  # `credit-engine worker --queue`
+_senders: dict[str, Celery] = {}
 
 
 def outcome_to_dict(outcome: ChunkOutcome) -> dict[str, Any]:
@@ -72,7 +81,8 @@ def make_celery_app(settings: Settings) -> Celery:
                                   "unacked_restore_interval": max(1, min(10, int(visibility / 2))),
                                   "unacked_restore_throttle": 1},
         result_backend_transport_options={"visibility_timeout": visibility},
-        task_default_queue=QUEUE, task_track_started=True, result_expires=RESULT_SECONDS,
+        task_default_queue=QUEUE, task_routes={WEBHOOK_TASK_NAME: {"queue": WEBHOOK_QUEUE}},
+        task_track_started=True, result_expires=RESULT_SECONDS,
         task_serializer="json", result_serializer="json", accept_content=["json"],
         worker_max_tasks_per_child=CHUNKS_PER_WORKER, worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True)
@@ -102,3 +112,23 @@ def _register_task(app: Celery, settings: Settings) -> None:
         if not first:
             return outcome_to_dict(unfinished(seq, LOST))
         return outcome_to_dict(run_chunk(container(), run_id, seq))
+
+    @app.task(name=WEBHOOK_TASK_NAME)
+    def deliver_webhooks() -> dict[str, Any]:
+        """One webhook delivery run (services/webhook_delivery.py): safe to run twice at
+        once, deliveries are claimed in the database."""
+        from credit_engine.services.webhook_delivery import run_deliveries
+
+        report = run_deliveries(container())
+        return {"fanned_out": report.fanned_out, "delivered": report.delivered,
+                "failed": report.failed}
+
+
+def send_webhook_deliveries(settings: Settings) -> None:
+    """Queue one webhook delivery run for the workers (the scheduler's job under Celery) on
+    `WEBHOOK_QUEUE`; it expires unstarted after a minute, so a stopped worker pool does not
+    pile them up."""
+    key = settings.broker_url or ""
+    if key not in _senders:
+        _senders[key] = make_celery_app(settings)
+    _senders[key].send_task(WEBHOOK_TASK_NAME, expires=WEBHOOK_TASK_EXPIRES)

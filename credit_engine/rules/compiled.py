@@ -16,6 +16,9 @@ from credit_engine.domain.record_kinds import (
 from credit_engine.errors import RulesetError
 from credit_engine.rules.conditions import (
     FACT_FIELDS, ConditionError, FactScreen, compile_condition, month_thresholds)
+from credit_engine.rules.plan_flags import PlanFlag
+from credit_engine.rules.role_sums import RoleSum
+from credit_engine.rules.vocabulary import Introduced
 
 TEXT_PLACEHOLDERS = {"points", "date", "count"}
 
@@ -76,6 +79,9 @@ class CompiledRuleset:
     month_thresholds: frozenset[int]
     month_thresholds_by_kind: Mapping[str, frozenset[int]] = field(default_factory=dict)
     engine_name: str = ""
+    role_sums: tuple[RoleSum, ...] = ()
+    plan_flags: tuple[PlanFlag, ...] = ()
+    introduced: Introduced = field(default_factory=Introduced)
 
     @property
     def name(self) -> str:
@@ -165,8 +171,10 @@ def check_numbers(path: str, data: Mapping[str, Any]) -> None:
         raise _fail(path, f"hygiene.bands: lower bounds overlap or are ill-ordered: {hygiene_mins}")
 
 
-def compile_rules(path: str, data: Mapping[str, Any]) -> tuple[tuple[CompiledRule, ...], tuple[Counter, ...]]:
-    """Counters first (their names become subject fields), then every rule."""
+def compile_rules(path: str, data: Mapping[str, Any], more_fields: Mapping[str, Any] | None = None
+                  ) -> tuple[tuple[CompiledRule, ...], tuple[Counter, ...]]:
+    """Counters first (their names become subject fields, as do `more_fields`: the role
+    sums), then every rule."""
     counters = []
     for name, spec in data["counters"].items():
         if name in FACT_FIELDS["subject"]:
@@ -177,6 +185,9 @@ def compile_rules(path: str, data: Mapping[str, Any]) -> tuple[tuple[CompiledRul
             raise _fail(path, f"distinct: unknown field {spec['distinct']!r} of {kind}", name)
         counters.append(Counter(name, condition, spec["distinct"]))
     extra = {c.name: int for c in counters}
+    for name in set(extra) & set(more_fields or {}):
+        raise _fail(path, f"{name!r} is both a counter and a role sum", name)
+    extra.update(more_fields or {})
     seen: set[str] = set()
     rules = [_compile_rule(path, spec, extra, seen) for spec in data["rules"]]
     return tuple(rules), tuple(counters)
@@ -197,10 +208,11 @@ def _compile_rule(path: str, spec: Mapping[str, Any], extra: Mapping[str, Any], 
         raise _fail(path, "grade is required for an override and only for one", rid)
     if (rtype == "cap") != (spec["max_grade"] is not None):
         raise _fail(path, "max_grade is required for a cap and only for one", rid)
-    if scored and kind == "subject":
-        raise _fail(path, f"a {rtype} must match records, not the subject", rid)
+    if scored and kind == "subject" and (spec["per"] or not isinstance(spec["points"], int)):
+        raise _fail(path, f"a {rtype} on the subject takes whole points and no per (it scores once)", rid)
     # deductions and bonuses only ever count records inside their window
-    condition = _compile(path, rid, spec["when"], extra, {"in_window": True} if scored else None)
+    windowed = scored and kind != "subject"
+    condition = _compile(path, rid, spec["when"], extra, {"in_window": True} if windowed else None)
     points, points_field = spec["points"], None
     if isinstance(points, dict):
         points_field, points = points["field"], None

@@ -18,7 +18,8 @@ _COMMON: dict[str, Any] = {"age_months": int, "in_window": bool, "subject_type":
 # Field catalogue per fact kind: a type, or a tuple of the allowed string values. Record
 # kinds and their fields come from the record-kind registry.
 FACT_FIELDS: dict[str, dict[str, Any]] = {
-    **{kind.name: {**_COMMON, **{f.name: f.type for f in kind.facts}} for kind in KINDS.values()},
+    **{kind.name: {**_COMMON, **{f.name: f.type for f in kind.facts},
+                   **({"years_ago": int} if kind.year_field else {})} for kind in KINDS.values()},
     # One fact per evaluation about the subject itself; counters are added per ruleset.
     "subject": {"subject_type": SUBJECT_TYPES, "category": (*CATEGORIES, "none"),
                 "banned": bool, "banned_for_life": bool, "listed": bool, "employs_banned": bool},

@@ -18,7 +18,10 @@ from credit_engine.rules import engine
 from credit_engine.rules.compiled import (
     CompiledRuleset, all_month_thresholds, month_thresholds_by_kind, check_measures, check_numbers, compile_rules,
     compile_sanctions)
+from credit_engine.rules.plan_flags import compile_plan_flags
+from credit_engine.rules.role_sums import compile_role_sums
 from credit_engine.rules.ruleset_file import RulesetSchema, first_error
+from credit_engine.rules.vocabulary import Unseen, check_introduced, unseen_from
 
 
 class NoRulesetInForce(NotFound):
@@ -60,7 +63,8 @@ def load_ruleset_file(path: str | Path, *, register: bool = True) -> CompiledRul
     except ValidationError as exc:
         raise RulesetError(where, first_error(exc.messages), rule=_rule_of(raw, exc.messages)) from exc
     check_numbers(where, data)
-    rules, counters = compile_rules(where, data)
+    role_sums = compile_role_sums(where, data, set(data["counters"]))
+    rules, counters = compile_rules(where, data, {s.name: float for s in role_sums})
     triggers, bans = compile_sanctions(where, data)
     check_measures(where, data, {r.id for r in rules})
     conditions = [r.condition for r in rules] + [c.condition for c in counters] + \
@@ -71,7 +75,9 @@ def load_ruleset_file(path: str | Path, *, register: bool = True) -> CompiledRul
         listing_triggers=triggers, bans=bans, month_thresholds=all_month_thresholds(data, conditions),
         month_thresholds_by_kind=month_thresholds_by_kind(
             data, [r.condition for r in rules] + [c.condition for c in counters],
-            [t.condition for t in triggers], [b.condition for b in bans]))
+            [t.condition for t in triggers], [b.condition for b in bans]),
+        role_sums=role_sums, plan_flags=compile_plan_flags(where, data),
+        introduced=check_introduced(where, data["introduces"]))
     if not register:
         return ruleset
     try:
@@ -103,15 +109,27 @@ class RulesetRegistry:
     def of(cls, rulesets: Any) -> "RulesetRegistry":
         """A registry of already compiled rulesets; names and dates must be unique."""
         ordered = tuple(sorted(rulesets, key=lambda r: r.effective_from))
+        by_name: dict[str, CompiledRuleset] = {}
+        for r in ordered:
+            first = by_name.setdefault(r.name, r)
+            if first is not r:
+                raise RulesetError(r.path, f"ruleset {r.name} is defined twice: in {first.path} "
+                                           f"and in {r.path} (a released version never changes; "
+                                           "publish a new version instead)")
         for earlier, later in zip(ordered, ordered[1:]):
             if earlier.effective_from == later.effective_from:
                 raise RulesetError(later.path, f"takes effect on {later.effective_from}, "
                                                f"the same day as {earlier.path}")
-        names = [r.name for r in ordered]
-        for r in ordered:
-            if names.count(r.name) > 1:
-                raise RulesetError(r.path, f"ruleset {r.name} is defined twice")
         return cls(ordered)
+
+    @cached_property
+    def _unseen(self) -> dict[str, Unseen]:
+        return {r.name: unseen_from(later.introduced for later in self.rulesets[i + 1:])
+                for i, r in enumerate(self.rulesets)}
+
+    def unseen_by(self, ruleset: CompiledRuleset) -> Unseen:
+        """What `ruleset` does not know from the loaded versions after it (introduces:)."""
+        return self._unseen[ruleset.name]
 
     @cached_property
     def effective_dates(self) -> tuple[date, ...]:

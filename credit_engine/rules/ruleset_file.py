@@ -8,9 +8,10 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from credit_engine.domain.model import CATEGORIES, CONTEXTS, GRADES, ROLE_KINDS
-from credit_engine.domain.record_kinds import PENALTY_MEASURES, WINDOW_NAMES
+from credit_engine.domain.record_kinds import PENALTY_MEASURES, RECORD_KINDS, WINDOW_NAMES
 
 RULE_TYPES = ("deduction", "bonus", "override", "cap")
+ROLE_DAYS = ("as_of", "end_of_previous_year")
 MEASURE_TRIGGERS = ("ban_5y", "ban_life", "employs_banned", "listed", "rule", "grade", "grade_kept")
 HYGIENE_RATINGS = ("excellent", "good", "fair")
 _ID = validate.Regexp(r"^[A-Z][A-Z0-9-]*[A-Z0-9]$", error="must be upper-case letters, digits and '-'")
@@ -163,6 +164,31 @@ class MeasureSchema(_Strict):
     rule = fields.Str(load_default=None)
 
 
+class IntroducesSchema(_Strict):
+    """What a version adds to the vocabulary, and how every earlier version sees it."""
+
+    categories = fields.Dict(keys=fields.Str(validate=validate.OneOf(CATEGORIES)),
+                             values=fields.Str(validate=validate.OneOf(CATEGORIES)), load_default=dict)
+    record_kinds = fields.List(fields.Str(validate=validate.OneOf(RECORD_KINDS)), load_default=list)
+    values = fields.Dict(keys=fields.Str(validate=validate.OneOf(RECORD_KINDS)),
+                         values=fields.Dict(keys=fields.Str(), values=fields.List(fields.Str())),
+                         load_default=dict)
+
+
+class RoleSumSchema(_Strict):
+    role = fields.Str(required=True, validate=validate.OneOf(ROLE_KINDS))
+    active_on = fields.Str(required=True, validate=validate.OneOf(ROLE_DAYS))
+    of = fields.Dict(required=True)
+    sum = fields.Str(required=True)
+
+
+class PlanFlagSchema(_Strict):
+    flag = fields.Str(required=True, validate=_NAME)
+    categories = fields.List(fields.Str(validate=validate.OneOf(CATEGORIES)), required=True,
+                             validate=validate.Length(min=1))
+    unless = fields.Dict(required=True)
+
+
 class RulesetSchema(_Strict):
     id = fields.Str(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]*$"))
     version = fields.Str(required=True, validate=validate.Regexp(r"^[0-9A-Za-z][0-9A-Za-z.\-]*$"))
@@ -181,6 +207,10 @@ class RulesetSchema(_Strict):
     inspection_frequency = fields.Nested(FrequencySchema, required=True)
     hygiene = fields.Nested(HygieneSchema, required=True)
     measures = fields.List(fields.Nested(MeasureSchema), required=True)
+    introduces = fields.Nested(IntroducesSchema, load_default=None)
+    role_sums = fields.Dict(keys=fields.Str(validate=_NAME), values=fields.Nested(RoleSumSchema),
+                            load_default=dict)
+    plan_flags = fields.List(fields.Nested(PlanFlagSchema), load_default=list)
 
 
 def first_error(messages: Any, path: str = "") -> str:

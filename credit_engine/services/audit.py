@@ -125,6 +125,25 @@ def append_audit(session: Session, actor: str, action: str, target: str,
                                hash=entry_hash(prev_hash, at, **fields), **fields)
 
 
+def append_audits(session: Session, actor: str, action: str,
+                  entries: list[tuple[str, dict[str, Any]]]) -> None:
+    """Add one entry per (target, payload), chained in order, with one lock, one read of
+    the last hash and one flush: what a batch of a thousand audited reads needs."""
+    if not entries:
+        return
+    checked = [_validated_fields(actor, action, target, payload) for target, payload in entries]
+    audit_log.lock_chain(session)
+    prev_hash = audit_log.last_hash(session) or GENESIS_HASH
+    rows = []
+    for fields in checked:
+        at = utcnow()
+        digest = entry_hash(prev_hash, at, **fields)
+        rows.append(AuditRow(at=at, prev_hash=prev_hash, hash=digest, **fields))
+        prev_hash = digest
+    session.add_all(rows)
+    session.flush()
+
+
 def verify_chain(session: Session, batch_size: int = 1000,
                  head: AuditHead | None = None) -> VerifyResult:
     """Walk the log by id, recomputing every hash and link; stop at the first bad entry.

@@ -18,6 +18,7 @@ from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.storage.repositories.file_changes import file_changed_since
 from credit_engine.rules import RulesetRegistry
 from credit_engine.services.audit import append_audit
+from credit_engine.services.inspection_plan import with_inspection_calendars
 from credit_engine.storage.credit_files import load_credit_files
 from credit_engine.storage.grades import (
     grades_on, latest_letters_before, store_grade, stored_results,
@@ -54,8 +55,9 @@ def describe_error(error: BaseException) -> str:
 
 
 def _store(session: Session, existing: Any, result: CreditResult,
-           data: dict[str, Any]) -> None:
-    store_grade(session, existing, result, data)  # one seam, for tests and the profiler
+           data: dict[str, Any], file: Any = None) -> None:
+    records = file.records if file is not None else ()  # for the statistics' coverage
+    store_grade(session, existing, result, data, records)  # one seam, for tests and the profiler
 
 
 Graded = tuple[SubjectRef, CreditResult, dict[str, Any]]
@@ -92,19 +94,22 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
     (slower: regrade runs use it only to isolate a chunk whose batched store failed).
     """
     from credit_engine.services.announcements import publish_announcements
+    from credit_engine.services.change_feed import ChangeRecorder
 
     subjects = list(dict.fromkeys(subjects))
     files = load_credit_files(session, subjects)
     previous = latest_letters_before(session, subjects, as_of)
     same_day = grades_on(session, subjects, as_of)
+    feed = ChangeRecorder(session, subjects, as_of, previous, same_day)  # the change feed
     changed = published = stored = 0
     # Grade everything before the first write: on SQLite a writer holds the database lock
     # until commit, so parallel chunks only queue for their (short) writing part.
     for subject, result, data in _grade_each(subjects, files, as_of, registry, failures):
         before = previous.get(subject)
+        change = feed.change(subject, result)  # before storing replaces a same-day grade
         try:
             with session.begin_nested() if savepoints else nullcontext():
-                _store(session, same_day.get(subject), result, data)
+                _store(session, same_day.get(subject), result, data, files[subject])
                 published += len(publish_announcements(session, subject, before, result,
                                                        as_of, actor, calendar=calendar))
         except Exception as error:
@@ -113,8 +118,10 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
             failures.append(SubjectFailure(subject, describe_error(error)))
             continue
         stored += 1
+        feed.stored(change)
         if before is not None and before != result.grade:
             changed += 1
+    feed.write()  # one bulk insert, in this transaction
     session.flush()
     return RegradeCounts(stored, changed, published, len(subjects) - stored)
 
@@ -182,7 +189,7 @@ def decision_for(session: Session, registry: RulesetRegistry, subject: SubjectRe
     later); a subject never graded is answered from a grade computed on the spot (see
     `credit_for` for `margin`). Audited."""
     result = credit_for(session, registry, subject, as_of or today, today, margin=margin)
-    decision = decide(result, context)
+    decision = with_inspection_calendars(session, [decide(result, context)])[0]
     append_audit(session, actor, "decision.query", str(subject), {
         "context": context, "as_of": decision.as_of.isoformat(), "asked_as_of":
         as_of.isoformat() if as_of else None, "grade": decision.grade,

@@ -20,6 +20,7 @@ from credit_engine.domain.identifiers import mask_id_number, mask_name
 from credit_engine.domain.model import SubjectRef
 from credit_engine.errors import NotFound, ValidationFailed
 from credit_engine.services.announcements import AnnouncementView, list_announcements
+from credit_engine.services.replies import reply_to_dict, shown_reply
 from credit_engine.storage.repositories import public_reads
 from credit_engine.storage.repositories import subjects as stored_subjects
 from credit_engine.storage.repositories.public_reads import StoredGrade
@@ -28,7 +29,7 @@ from credit_engine.storage.repositories.subjects import StoredEnterprise, Stored
 from credit_engine.validation.fields import text_problem
 
 MAX_QUERY = 100
-HYGIENE_CATEGORIES = ("catering", "canteen")
+HYGIENE_CATEGORIES = ("catering", "canteen", "school_canteen")  # rated as canteens under 2026.1
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class EnterpriseDetail:
     measures: list[dict[str, Any]]
     hygiene_rating: dict[str, Any] | None
     announcements: list[dict[str, Any]]
+    reply: dict[str, Any] | None = None  # the right to reply (services/replies.py)
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,12 @@ def enterprise_detail(session: Session, uscc: str, as_of: date) -> EnterpriseDet
     names = _person_names(session, enterprise.uscc)
     hygiene = result.get("hygiene_rating") if enterprise.category in HYGIENE_CATEGORIES else None
     announcements = public_announcements(session, as_of, 0, 100, subject=subject)
+    reply = reply_to_dict(shown_reply(session, enterprise.uscc, grade.grade if grade else None,
+                                      as_of))
+    if reply is not None:  # the enterprise's own words may name its people: masked as reasons are
+        reply["text"] = scrub_names(reply["text"], names)
     return EnterpriseDetail(enterprise, grade, _public_reasons(result, names),
-                            _active_measures(result, as_of), hygiene, announcements)
+                            _active_measures(result, as_of), hygiene, announcements, reply)
 
 
 def dishonest_persons(session: Session, as_of: date, offset: int, limit: int) -> list[ListedPerson]:

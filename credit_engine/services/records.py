@@ -95,6 +95,21 @@ def _new_record(record: dict[str, Any], digest: str, actor: str) -> NewRecord:
     )
 
 
+def batch_problems(session: Session, records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Every reason `ingest_records` would refuse these validated records, as field errors
+    keyed `records[i]...` (unknown subjects, an external_id repeated with other content,
+    one already received with other content), storing nothing: an import's preview."""
+    hashes = [content_hash(r) for r in records]
+    errors = _missing_subjects(session, records) | _duplicates_in_batch(records, hashes)
+    existing = stored_records.stored_hashes(session, {r["external_id"] for r in records})
+    for index, record in enumerate(records):
+        stored = existing.get(record["external_id"])
+        if stored is not None and stored[1] != hashes[index]:
+            errors.setdefault(f"records[{index}].external_id", []).append(
+                "Already received with different content.")
+    return errors
+
+
 def ingest_records(session: Session, records: list[dict[str, Any]],
                    actor: str) -> list[dict[str, Any]]:
     """Store a validated batch, all or nothing, idempotent by external_id.

@@ -13,6 +13,7 @@ from credit_engine.domain.identifiers import (
 )
 from credit_engine.errors import Conflict, NotFound, ValidationFailed
 from credit_engine.services.audit import append_audit
+from credit_engine.storage.grades_in_force import follow_enterprise
 from credit_engine.storage.repositories import subjects as stored
 from credit_engine.storage.repositories.subjects import StoredEnterprise, StoredPerson, StoredRole
 
@@ -40,6 +41,7 @@ def upsert_enterprise(
     # PUT replaces: an optional field left out is cleared, not kept.
     row, created = stored.save_enterprise(
         session, uscc, {name: data.get(name) for name in ENTERPRISE_FIELDS})
+    follow_enterprise(session, uscc, row.district, row.category)  # statistics' copy
     action = "enterprise.created" if created else "enterprise.updated"
     payload = _json_safe({name: data.get(name) for name in ENTERPRISE_FIELDS})
     append_audit(session, actor, action, f"enterprise:{uscc}", payload)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from credit_engine.domain.model import CreditResult, SubjectRef
+from credit_engine.domain.grade_summary import summarise
+from credit_engine.domain.model import CreditResult, Record, SubjectRef
+from credit_engine.storage.grades_in_force import keep_latest
 from credit_engine.storage.models import GradeRow
 
 
@@ -86,15 +89,22 @@ def grades_on(session: Session, subjects: Sequence[SubjectRef],
 
 
 def store_grade(session: Session, existing: GradeRow | None, result: CreditResult,
-                data: dict[str, Any]) -> None:
+                data: dict[str, Any], records: Iterable[Record] = ()) -> None:
     """Store `result` (serialised as `data`) as the subject's grade for its date, over
-    `existing`, the grade already stored for that date (from `grades_on`), if any."""
+    `existing`, the grade already stored for that date (from `grades_on`), if any, with the
+    summary statistics count (`records`: the subject's own, for practices and insurance);
+    the subject's row of `grades_in_force` follows when this is its latest grade."""
     row = existing or GradeRow(subject_type=result.subject.type, subject_id=result.subject.id,
                                as_of=result.as_of)
     row.ruleset, row.score, row.grade = result.ruleset, result.score, result.grade
     row.result, row.next_change_on = data, result.next_change_on
+    summary = summarise(result, records)
+    for name, value in asdict(summary).items():
+        setattr(row, name, value)
     if existing is None:
         session.add(row)
+    keep_latest(session, result.subject.type, result.subject.id, result.as_of, result.grade,
+                summary)
 
 
 def stored_results(session: Session, subject: SubjectRef, until: date) -> list[dict[str, Any]]:

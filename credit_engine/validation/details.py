@@ -42,6 +42,10 @@ def detail_field(spec: DetailField) -> fields.Field:
     if spec.type == "count":
         return StrictInteger(validate=validate.Range(min=spec.minimum, max=spec.maximum), **kwargs)
     if spec.type == "number":
+        if spec.minimum_exclusive:
+            kwargs["validate"] = validate.Range(min=spec.minimum, min_inclusive=False,
+                                                error="Must be greater than {min} and at most {max}.")
+            kwargs["metadata"] = {**kwargs.get("metadata", {}), "exclusiveMinimum": True}
         return JsonNumber(minimum=int(spec.minimum or 0), maximum=int(spec.maximum or 0), **kwargs)
     if spec.type == "amount":
         return Amount(maximum=Decimal(spec.maximum or 0), **kwargs)

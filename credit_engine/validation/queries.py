@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from credit_engine.domain.model import CONTEXTS
+from credit_engine.domain.model import CATEGORIES, CONTEXTS, GRADES
 from credit_engine.validation.base import StrictSchema
 from credit_engine.validation.fields import Choice, IsoDate, ScreenedString, Text
 from credit_engine.validation.identifier_fields import subject_problem
@@ -98,18 +100,55 @@ class DecisionArgs(SubjectArgs):
     as_of = as_of_field()
 
 
-class InspectionPlanArgs(PaginationArgs):
-    """GET /api/v1/inspection-plan."""
+PLAN_SORTS = ("uscc", "next_due_on")
+PLAN_FORMATS = ("csv", "xlsx")
+_DUE_CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2}):(.{18})$")
+
+
+class InspectionPlanFilterArgs(StrictSchema):
+    """The inspection plan's filters and order (the page and its export). A `flag` is
+    checked against the loaded rulesets' flags by the service (422 naming `flag`)."""
 
     as_of = as_of_field()
     district = Text(max_length=100, allow_none=True)
+    category = Choice(CATEGORIES, allow_none=True)
+    grade = Choice(GRADES, allow_none=True)
+    flag = ScreenedString(max_length=64, allow_none=True,
+                          validate=validate.Regexp(r"^[a-z][a-z0-9_]*$",
+                                                   error="Not a known flag."))
+    sort = Choice(PLAN_SORTS, load_default="uscc", metadata={
+        "description": "uscc (default) or next_due_on (ties by USCC)."})
+
+
+def _plan_cursor_problem(cursor: str, sort: str) -> str | None:
+    if sort == "uscc":
+        return subject_problem("enterprise", cursor)
+    match = _DUE_CURSOR.match(cursor)
+    if match is None or subject_problem("enterprise", match.group(2)):
+        return "not a cursor of this sort"
+    try:
+        date.fromisoformat(match.group(1))
+    except ValueError:
+        return "not a date"
+    return None
+
+
+class InspectionPlanArgs(InspectionPlanFilterArgs, PaginationArgs):
+    """GET /api/v1/inspection-plan."""
 
     @validates_schema
     def cursor_is_a_plan_position(self, data: dict[str, Any], **kwargs: Any) -> None:
-        """The plan pages by USCC: its cursor is the last USCC of the previous page."""
+        """By USCC the cursor is the last USCC of the previous page; by next_due_on it is
+        `YYYY-MM-DD:USCC` of that page's last item."""
         cursor = data.get("cursor")
-        if cursor and subject_problem("enterprise", cursor):
+        if cursor and _plan_cursor_problem(cursor, data.get("sort", "uscc")):
             raise ValidationError("Not a valid cursor.", "cursor")
+
+
+class InspectionPlanExportArgs(InspectionPlanFilterArgs):
+    """GET /api/v1/inspection-plan/export."""
+
+    format = Choice(PLAN_FORMATS, required=True)
 
 
 class EnterpriseSearchArgs(PaginationArgs):

@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, pre_load, validates_schema
 
-from credit_engine.domain.record_kinds import ENTERPRISE_ONLY_KINDS, RECORD_KINDS
+from credit_engine.domain.record_kinds import KINDS, RECORD_KINDS, SUBJECT_TYPES
 from credit_engine.validation.base import StrictSchema
 from credit_engine.validation.details import DETAILS_SCHEMAS, load_details
 from credit_engine.validation.fields import BoundedList, Choice, IsoDate, Text
@@ -57,11 +57,13 @@ class RecordInSchema(StrictSchema):
 
     @validates_schema(skip_on_field_errors=False)
     def fits_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
-        """Enterprise-only kinds need an enterprise; validity cannot end before the record."""
+        """A kind's subjects only (registry `subject_types`); validity cannot end before the record."""
         errors: dict[str, Any] = {}
         kind, subject = data.get("kind"), data.get("subject")
-        if kind in ENTERPRISE_ONLY_KINDS and subject and subject.get("type") == "person":
-            errors["subject"] = {"type": [f"Must be enterprise: {kind} records apply to enterprises only."]}
+        allowed = KINDS[str(kind)].subject_types if kind in KINDS else SUBJECT_TYPES
+        if subject and subject.get("type") in SUBJECT_TYPES and subject["type"] not in allowed:
+            who = "enterprises" if allowed == ("enterprise",) else "persons"
+            errors["subject"] = {"type": [f"Must be {allowed[0]}: {kind} records apply to {who} only."]}
         occurred_on, details = data.get("occurred_on"), data.get("details")
         # only details the kind's schema loaded hold a checked ISO `valid_until`
         valid_until = details.get("valid_until") if kind and isinstance(details, dict) else None

@@ -121,3 +121,33 @@ def test_metrics_count_per_url_rule_and_status(container):
     assert uscc not in text and "/no/such/page" not in text
     assert "credit_engine_regrade_runs_total" in text or "credit_engine_regrade_runs" in text
     assert "X-Request-ID" in scraped.headers  # no key needed, an id like every answer
+
+
+def test_metrics_show_the_webhook_backlog_per_endpoint_and_zero_once_removed(container):
+    """What is not yet delivered to each endpoint, counted in the database at the scrape."""
+    from datetime import date
+
+    from job_population import add_enterprise, uscc
+
+    from credit_engine.domain.model import SubjectRef
+    from credit_engine.services.grading import regrade_subjects
+    from credit_engine.services.webhooks import add_webhook, remove_webhook
+
+    with container.transaction() as session:
+        add_webhook(session, "bank", "https://bank.example/hook", "s" * 20, "test")
+        for n in (1, 2, 3):
+            add_enterprise(session, n)
+    with container.transaction() as session:
+        regrade_subjects(session, container.rulesets,
+                         [SubjectRef("enterprise", uscc(n)) for n in (1, 2, 3)],
+                         date(2026, 11, 2), "test", calendar=container.calendar)
+    client = _app_with_metrics(container).test_client()
+
+    def backlog() -> float | None:
+        client.get("/metrics")
+        return REGISTRY.get_sample_value("credit_engine_webhook_backlog", {"endpoint": "bank"})
+
+    assert backlog() == 3  # each enterprise's first grade is a change, none delivered
+    with container.transaction() as session:
+        remove_webhook(session, "bank", "test")
+    assert backlog() == 0

@@ -21,6 +21,7 @@ from rules_over_http_harness import CONTEXTS, Case, Expect, R, Runner
 AS = "2026-06-15"
 ALL_A = {"LIC-GREEN-CHANNEL", "FIN-PRIORITY", "PROC-PREFERRED", "INS-REDUCED"}
 ALL_D = {"LIC-STRICT-REVIEW", "FIN-RESTRICT", "HON-BAN", "INS-KEY-SUPERVISION"}
+ALL_D_2027 = ALL_D | {"INS-INTERVIEW", "INS-SAMPLING-INCREASED"}  # from 2027-01-01 (ruleset 2027.1)
 CONF = R("conf", "penalty", "2026-02-01", measures=["confiscation"])   # 20 points: a base of 80 for bonuses
 VALID = "2027-12-31"
 
@@ -267,19 +268,19 @@ SANCTIONS = [
                  measures=ALL_D | {"LIC-BAN-LIFE", "PROC-BAN"}, until={"LIC-BAN-LIFE": None, "PROC-BAN": "2028-01-01"},
                  outcomes={"procurement": "restricted", "licensing": "restricted"}),
           Expect("2028-01-01", subject="P", grade="D", reasons=[ded("OVR-BANNED-PERSON", 0, "c")],
-                 measures=ALL_D | {"LIC-BAN-LIFE"})],
+                 measures=ALL_D_2027 | {"LIC-BAN-LIFE"})],
          persons=("P",)),
     Case("LIST-CONVICTION without imprisonment lists for 3 years, no ban",
          [R("c", "conviction", "2025-01-01", "P", imprisonment=False)],
          [Expect("2027-12-31", subject="P", grade="D", reasons=[ded("OVR-SERIOUS-DISHONESTY-LIST", 0, "c")],
-                 measures=ALL_D | {"PROC-BAN"}),
+                 measures=ALL_D_2027 | {"PROC-BAN"}),
           Expect("2028-01-01", subject="P", score=100, grade="A", reasons=[])],
          persons=("P",)),
     Case("LIST-SERIOUS-PENALTY serious suspension lists 3 years: PROC-BAN, inspections >= 2",
          [pen("p", "2024-02-01", "suspension", serious=True)],
          [Expect("2027-01-31", score=70, grade="D",
                  reasons=[ded("DED-PENALTY", -30, "p"), ded("OVR-SERIOUS-DISHONESTY-LIST", 0, "p")],
-                 measures=ALL_D | {"PROC-BAN"}, until={"PROC-BAN": "2027-02-01"},
+                 measures=ALL_D_2027 | {"PROC-BAN"}, until={"PROC-BAN": "2027-02-01"},
                  outcomes={"procurement": "restricted"}, inspections_per_year=4),
           # the listing and the penalty's 36-month window end together
           Expect("2027-02-01", score=100, grade="A", reasons=[], measures=ALL_A,

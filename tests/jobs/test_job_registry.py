@@ -29,6 +29,8 @@ def test_exactly_these_jobs_are_registered_with_their_functions():
         "nightly_regrade": tasks.nightly_regrade,
         "audit_chain_verification": tasks.audit_chain_verification,
         "provisional_deadlines": tasks.provisional_deadlines,
+        "statistics_snapshots": tasks.statistics_snapshots,
+        "webhook_deliveries": tasks.webhook_deliveries,
     }
 
 
@@ -36,14 +38,23 @@ def test_jobs_run_daily_at_fixed_times_in_shanghai():
     _, jobs = _registered()
     after = datetime(2026, 3, 2, 12, 0, tzinfo=SHANGHAI)
     first_runs = {job_id: job.trigger.get_next_fire_time(None, after).strftime("%H:%M %Z")
-                  for job_id, job in jobs.items()}
+                  for job_id, job in jobs.items() if job_id != "webhook_deliveries"}
     assert first_runs == {
         "announcement_lifecycle": "00:10 CST",
         "full_regrade_on_new_ruleset": "00:30 CST",
         "nightly_regrade": "01:30 CST",
         "audit_chain_verification": "04:00 CST",
         "provisional_deadlines": "00:05 CST",
+        "statistics_snapshots": "04:30 CST",
     }
+
+
+def test_webhook_deliveries_run_every_ten_seconds_all_day():
+    _, jobs = _registered()
+    after = datetime(2026, 3, 2, 12, 0, tzinfo=SHANGHAI)
+    trigger = jobs["webhook_deliveries"].trigger
+    first = trigger.get_next_fire_time(None, after)
+    assert (trigger.get_next_fire_time(first, first) - first).total_seconds() == 10
 
 
 def test_jobs_coalesce_run_one_at_a_time_and_tolerate_hours_of_delay():

@@ -113,5 +113,5 @@ def test_two_scheduler_processes_run_each_job_once_per_day(shop, settings):
     assert all(p.returncode == 0 for p in processes), errors
     assert {job: run.attempts for job, run in runs.items()} == {
         "nightly_regrade": 1, "announcement_lifecycle": 1, "audit_chain_verification": 1,
-        "provisional_deadlines": 1}
+        "provisional_deadlines": 1, "statistics_snapshots": 1}
     assert runs["nightly_regrade"].regraded == 4

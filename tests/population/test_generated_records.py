@@ -8,7 +8,7 @@ from datetime import date
 from credit_engine.population import generate_population
 
 ALL_KINDS = {"penalty", "inspection", "sampling", "self_check", "complaint", "incident",
-             "conviction", "commendation", "certification", "insurance", "practice"}
+             "conviction", "commendation", "certification", "insurance", "practice", "training"}
 ENTERPRISE_ONLY = {"inspection", "sampling", "self_check", "certification", "insurance", "practice"}
 # docs/domain.md's records table: every field a kind may carry.
 ALLOWED_FIELDS = {
@@ -24,6 +24,7 @@ ALLOWED_FIELDS = {
     "certification": {"scheme", "valid_until"},
     "insurance": {"policy_no", "valid_until"},
     "practice": {"practice", "valid_until"},
+    "training": {"year", "hours"},
 }
 
 
@@ -85,7 +86,7 @@ def test_quantified_points_only_on_catering_and_canteen_inspections(demo_populat
         if record["details"]["refused"]:
             assert not has_points
             continue
-        assert has_points == (category[record["subject"]["id"]] in ("catering", "canteen"))
+        assert has_points == (category[record["subject"]["id"]] in ("catering", "canteen", "school_canteen"))
         graded += has_points
     assert graded > 100
 
@@ -153,3 +154,23 @@ def test_a_later_end_keeps_every_record_and_adds_newer_ones(demo_population):
     assert sorted(kept, key=lambda r: r["external_id"]) == sorted(
         earlier_ids.values(), key=lambda r: r["external_id"])
     assert len(later.records) > len(demo_population.records)
+
+
+def test_food_safety_managers_are_trained_mostly_40_hours_a_year(demo_population):
+    """Training goes to persons holding a food_safety_manager role; most reach 40 hours."""
+    managers = {r["id_number"] for r in demo_population.roles if r["role"] == "food_safety_manager"}
+    trainings = _of_kind(demo_population, "training")
+    assert trainings and all(r["subject"]["type"] == "person" and r["subject"]["id"] in managers
+                             for r in trainings)
+    hours: Counter = Counter()
+    for r in trainings:
+        assert r["details"]["year"] == int(r["occurred_on"][:4]) and 0 < r["details"]["hours"] <= 400
+        hours[(r["subject"]["id"], r["details"]["year"])] += r["details"]["hours"]
+    short = sum(1 for h in hours.values() if h < 40)
+    assert 0.05 < short / len(hours) < 0.4
+
+
+def test_the_new_practices_and_categories_appear(demo_population):
+    practices = Counter(r["details"]["practice"] for r in _of_kind(demo_population, "practice"))
+    assert practices["transparent_workshop"] > 0 and practices["sunshine_warehouse"] > 0
+    assert {"school_canteen", "small_shop", "stall"} <= {e["category"] for e in demo_population.enterprises}

@@ -93,10 +93,10 @@ def test_a_subject_whose_storing_fails_is_isolated_and_the_chunk_stays_one_trans
         town, monkeypatch):
     real_store = grading._store
 
-    def store(session, existing, result, data):
+    def store(session, existing, result, data, *rest):
         if result.subject.id == uscc(2):
             raise ValueError("cannot store this one")
-        real_store(session, existing, result, data)
+        real_store(session, existing, result, data, *rest)
 
     monkeypatch.setattr(grading, "_store", store)
     report = run_regrade(town, "full_regrade", "all", DAY, chunk_size=10)

@@ -33,7 +33,7 @@ def rule(data: dict, rule_id: str) -> dict:
 def test_default_ruleset_loads_with_its_name(registry):
     ruleset = registry.for_date(date(2026, 1, 1))
     assert ruleset.name == "jiuquan-food-credit@2026.1" and ruleset.effective_from == date(2020, 1, 1)
-    assert registry.effective_dates == (date(2020, 1, 1),)
+    assert registry.effective_dates == (date(2020, 1, 1), date(2027, 1, 1))
 
 
 def test_no_ruleset_before_the_first_effective_date(registry):
@@ -178,3 +178,36 @@ def test_two_versions_on_the_same_date_are_rejected(tmp_path):
     write(tmp_path, data, "b.yaml")
     with pytest.raises(RulesetError, match="same day"):
         RulesetRegistry.load_dir(tmp_path)
+
+
+def test_two_files_with_one_id_and_version_are_refused_naming_both(tmp_path):
+    write(tmp_path, base(), "a.yaml")
+    data = base()
+    data["effective_from"] = "2027-01-01"
+    rule(data, "DED-COMPLAINT")["points"] = 3
+    write(tmp_path, data, "b.yaml")
+    with pytest.raises(RulesetError, match="defined twice") as caught:
+        RulesetRegistry.load_dir(tmp_path)
+    assert str(tmp_path / "a.yaml") in str(caught.value) and str(tmp_path / "b.yaml") in str(caught.value)
+
+
+def _with_2027_language(data: dict) -> dict:
+    new = yaml.safe_load((RULESETS_DIR / "default-2027.1.yaml").read_text(encoding="utf-8"))
+    data.update(role_sums=new["role_sums"], introduces=new["introduces"])
+    return data
+
+
+@pytest.mark.parametrize("change,reason", [
+    (lambda d: d["role_sums"]["manager_training_hours"].update(sum="year_name"), "sum: 'year_name' is not a numeric"),
+    (lambda d: d["role_sums"]["manager_training_hours"].update(of={"kind": "training", "hourz": 1}), "unknown field"),
+    (lambda d: d["introduces"]["categories"].update(stall="small_shop"), "must map to a category earlier versions"),
+    (lambda d: d["introduces"].update(values={"practice": {"practice": ["solar_roof"]}}), "not allowed values"),
+    (lambda d: d["rules"].append({"id": "DED-X", "type": "deduction", "when": {"kind": "subject", "listed": True},
+                                  "points": 3, "per": "category", "basis": "b", "text": "t"}), "scores once"),
+])
+def test_the_2027_language_additions_fail_with_file_and_reason(tmp_path, change, reason):
+    data = _with_2027_language(base())
+    change(data)
+    with pytest.raises(RulesetError, match=reason) as caught:
+        load_ruleset_file(write(tmp_path, data), register=False)
+    assert str(tmp_path) in str(caught.value)

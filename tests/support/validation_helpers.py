@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema
 
 from credit_engine.domain.identifiers import id_check_digit, uscc_check_char
+from credit_engine.domain.record_kinds import KINDS
 from credit_engine.errors import ValidationFailed
 from credit_engine.validation import load_or_raise
 
@@ -36,14 +37,18 @@ DETAILS_BY_KIND: dict[str, dict[str, Any]] = {
     "certification": {"scheme": "HACCP", "valid_until": "2027-12-31"},
     "insurance": {"policy_no": "PICC-2025-001", "valid_until": "2026-05-31"},
     "practice": {"practice": "open_kitchen", "valid_until": "2026-01-01"},
+    "training": {"year": 2024, "hours": 12.5},
 }
 
 
 def record(kind: str = "penalty", details: Any = None, **overrides: Any) -> dict[str, Any]:
-    """A valid record of `kind` (an enterprise subject), with fields replaced by `overrides`."""
+    """A valid record of `kind` (an enterprise subject, a person for person-only kinds), with
+    fields replaced by `overrides`."""
+    subject = {"type": "person", "id": PERSON_ID} if KINDS[kind].subject_types == ("person",) \
+        else {"type": "enterprise", "id": USCC}
     body: dict[str, Any] = {
         "external_id": f"src-{kind}-1",
-        "subject": {"type": "enterprise", "id": USCC},
+        "subject": subject,
         "kind": kind,
         "occurred_on": "2025-03-10",
         "details": DETAILS_BY_KIND[kind] if details is None else details,

@@ -74,7 +74,8 @@ def test_unknown_decision_context_names_context() -> None:
 
 
 def test_inspection_plan_args_load_district_and_pagination() -> None:
-    assert load_or_raise(InspectionPlanArgs, {"district": "鼓楼区"}) == {"district": "鼓楼区", "limit": 50}
+    assert load_or_raise(InspectionPlanArgs, {"district": "鼓楼区"}) == {
+        "district": "鼓楼区", "limit": 50, "sort": "uscc"}
 
 
 def test_unknown_query_argument_is_named() -> None:

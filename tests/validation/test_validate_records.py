@@ -18,7 +18,7 @@ def test_a_valid_record_of_every_kind_loads(kind: str) -> None:
     loaded = load_or_raise(RecordInSchema, record(kind))
     assert loaded["kind"] == kind
     assert loaded["occurred_on"] == date(2025, 3, 10)
-    assert loaded["subject"] == {"type": "enterprise", "id": USCC}
+    assert loaded["subject"] == record(kind)["subject"]
 
 
 @pytest.mark.parametrize("kind", ["penalty", "complaint", "incident", "conviction", "commendation"])
@@ -137,3 +137,26 @@ def test_batch_reports_every_invalid_record_by_index() -> None:
 
 def test_batch_that_is_not_an_object_is_an_error_about_the_whole_input() -> None:
     assert list(errors_of(RecordBatchSchema, [record()])) == ["_schema"]
+
+
+def test_training_records_concern_persons_only() -> None:
+    body = record("training", subject={"type": "enterprise", "id": USCC})
+    assert errors_of(RecordInSchema, body) == {
+        "subject.type": ["Must be person: training records apply to persons only."]}
+
+
+@pytest.mark.parametrize("details,field", [
+    ({"year": 2024, "hours": 0}, "details.hours"), ({"year": 2024, "hours": 400.5}, "details.hours"),
+    ({"year": 2024, "hours": -1}, "details.hours"), ({"year": 2024.5, "hours": 3}, "details.year"),
+    ({"hours": 3}, "details.year"), ({"year": 2024}, "details.hours"), ({"year": 2024, "hours": "3"}, "details.hours"),
+])
+def test_training_needs_an_integer_year_and_hours_above_0_up_to_400(details, field) -> None:
+    assert field in errors_of(RecordInSchema, record("training", details=details))
+
+
+def test_training_of_400_hours_and_the_new_practices_load() -> None:
+    assert load_or_raise(RecordInSchema, record("training", details={"year": 2026, "hours": 400}))["details"] == {
+        "year": 2026, "hours": 400}
+    for name in ("transparent_workshop", "sunshine_warehouse"):
+        details = {"practice": name, "valid_until": "2027-12-31"}
+        assert load_or_raise(RecordInSchema, record("practice", details=details))["details"]["practice"] == name

@@ -13,8 +13,20 @@ from credit_engine.storage.models.run_rows import JobRunRow, JobRunChunkRow, Reg
 from credit_engine.storage.models.office_rows import (
     ApiKeyRow, AuditHeadRow, AuditRow, AnnouncementRow, ObjectionRow,
 )
+from credit_engine.storage.models.staff_rows import LoginAttemptRow, StaffUserRow
+from credit_engine.storage.models.repair_application_rows import RepairApplicationRow
+from credit_engine.storage.models.reply_rows import ReplyRow
+from credit_engine.storage.models.grades_in_force_rows import GradeInForceRow
+from credit_engine.storage.models.statistics_snapshot_rows import StatisticsSnapshotRow
+from credit_engine.storage.models.exchange_rows import (
+    ChangeFeedRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow,
+)
 
 __all__ = [
+    "ChangeFeedRow",
+    "WebhookAttemptRow",
+    "WebhookDeliveryRow",
+    "WebhookEndpointRow",
     "Base",
     "Id",
     "NAMING",
@@ -26,6 +38,8 @@ __all__ = [
     "RevocationRow",
     "RepairRow",
     "GradeRow",
+    "GradeInForceRow",
+    "StatisticsSnapshotRow",
     "ApiKeyRow",
     "AuditRow",
     "AuditHeadRow",
@@ -34,4 +48,8 @@ __all__ = [
     "JobRunRow",
     "JobRunChunkRow",
     "RegradeFailureRow",
+    "StaffUserRow",
+    "LoginAttemptRow",
+    "RepairApplicationRow",
+    "ReplyRow",
 ]

@@ -130,9 +130,20 @@ class GradeRow(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)  # reasons, measures, hygiene, inputs
     next_change_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What statistics count, derived from the result on storing (domain/grade_summary.py),
+    # so the plan's figures never parse a million result JSONs.
+    catering_rating: Mapped[str | None] = mapped_column(String(12))
+    licensing_restricted: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false())
+    listed_until: Mapped[date | None] = mapped_column(Date, index=True)  # few ever listed
+    open_kitchen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    traceability: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    insured: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # Incremental regrade asks "what changed since the last run?" of these columns.
 Index("ix_enterprises_updated_at", EnterpriseRow.updated_at)
 Index("ix_persons_updated_at", PersonRow.updated_at)
 Index("ix_roles_updated_at", RoleRow.updated_at)
+# A plan page in USCC order within a district walks this index and stops after the page.
+Index("ix_enterprises_district_uscc", EnterpriseRow.district, EnterpriseRow.uscc)
