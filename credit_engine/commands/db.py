@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import TypeVar
+
 import click
+from sqlalchemy.orm import Session
 
 from credit_engine.bootstrap import Container, bootstrap
 from credit_engine.errors import CreditEngineError, ValidationFailed
 from credit_engine.storage.migrate import current_revision, head_revision, upgrade_database
+
+T = TypeVar("T")
 
 
 @click.group()
@@ -51,7 +58,7 @@ def migrated_container() -> Container:
             f"the database is at revision {revision or 'none'}, not {head_revision()}: "
             "run `credit-engine db upgrade` first"
         )
-    problem = data_key_problem(container)
+    problem = _key_file_problem(container)  # the schema is at head: checked just above
     if problem:
         container.engine.dispose()
         raise click.ClickException(problem)
@@ -60,11 +67,15 @@ def migrated_container() -> Container:
 
 def data_key_problem(container: Container) -> str | None:
     """Why the configured data-key file does not open the stored personal data, or None."""
+    if current_revision(container.engine) != head_revision():
+        return None  # nothing to check against yet: `db upgrade` comes first
+    return _key_file_problem(container)
+
+
+def _key_file_problem(container: Container) -> str | None:
     from credit_engine.config import variable_name
     from credit_engine.storage.repositories.person_keys import key_file_problem
 
-    if current_revision(container.engine) != head_revision():
-        return None  # nothing to check against yet: `db upgrade` comes first
     with container.session_factory() as session:
         problem = key_file_problem(session, container.personal_data.ring)
     if problem is None:
@@ -81,3 +92,23 @@ def as_click_error(error: CreditEngineError) -> click.ClickException:
                            for field, messages in error.errors.items())
         return click.ClickException(f"{error.detail} {fields}")
     return click.ClickException(error.detail)
+
+
+def run_command(use_case: Callable[[Session], T]) -> T:
+    """`use_case` in one transaction on the migrated database, for one command: a service
+    error becomes a one-line command error naming the fields; the engine is disposed."""
+    container = migrated_container()
+    try:
+        return container.run(use_case)
+    except CreditEngineError as error:
+        raise as_click_error(error) from error
+    finally:
+        container.engine.dispose()
+
+
+def local_moment(moment: datetime | None, zone: tzinfo) -> str:
+    """A stored moment in the configured time zone, to the second; "-" for none."""
+    if moment is None:
+        return "-"
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite: naive UTC
+    return aware.astimezone(zone).isoformat(timespec="seconds")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime
 
 import click
 
-from credit_engine.commands.db import as_click_error, migrated_container
+from credit_engine.commands.db import as_click_error, local_moment, migrated_container, run_command
 from credit_engine.domain.scopes import SCOPE_NAMES
 from credit_engine.errors import CreditEngineError
 from credit_engine.services.keys import (
@@ -64,9 +64,9 @@ def list_() -> None:
     click.echo("\t".join(_COLUMNS))
     for row in rows:
         click.echo("\t".join((
-            row.name, row.prefix, row.scopes, _when(row.created_at, zone), _day(row.expires_on),
-            _when(row.last_used_at, zone), _when(row.previous_valid_until, zone),
-            _when(row.revoked_at, zone))))
+            row.name, row.prefix, row.scopes, local_moment(row.created_at, zone), _day(row.expires_on),
+            local_moment(row.last_used_at, zone), local_moment(row.previous_valid_until, zone),
+            local_moment(row.revoked_at, zone))))
 
 
 @keys.command()
@@ -94,22 +94,8 @@ def rotate(name: str, grace_hours: float) -> None:
 @click.argument("name")
 def revoke(name: str) -> None:
     """Revoke the key NAME; it stops working at once."""
-    container = migrated_container()
-    try:
-        with container.transaction() as session:
-            revoke_key(session, name, actor="cli")
-    except CreditEngineError as error:
-        raise as_click_error(error) from error
-    finally:
-        container.engine.dispose()
+    run_command(lambda session: revoke_key(session, name, actor="cli"))
     click.echo(f"revoked API key {name!r}")
-
-
-def _when(moment: datetime | None, zone: tzinfo) -> str:
-    if moment is None:
-        return "-"
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite: naive UTC
-    return aware.astimezone(zone).isoformat(timespec="seconds")
 
 
 def _day(day: date | None) -> str:

@@ -5,29 +5,14 @@ it never appears on the command line (where `ps` and shell history would show it
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TypeVar
 
 import click
-from sqlalchemy.orm import Session
 
-from credit_engine.commands.db import as_click_error, migrated_container
+from credit_engine.commands.db import migrated_container, run_command
 from credit_engine.domain.staff_roles import STAFF_ROLE_NAMES
-from credit_engine.errors import CreditEngineError
 from credit_engine.services import staff
 
 ACTOR = "cli"
-T = TypeVar("T")
-
-
-def _run(use_case: Callable[[Session], T]) -> T:
-    container = migrated_container()
-    try:
-        return container.run(use_case)
-    except CreditEngineError as error:
-        raise as_click_error(error) from error
-    finally:
-        container.engine.dispose()
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
@@ -53,7 +38,7 @@ def users() -> None:
 def create(username: str, role: str, district: str | None, password_stdin: bool) -> None:
     """Create an account; a generated password is printed alone on the last line, once."""
     password, generated = _password(password_stdin)
-    _run(lambda s: staff.create_account(s, username, role, district, password, ACTOR))
+    run_command(lambda s: staff.create_account(s, username, role, district, password, ACTOR))
     click.echo(f"created {role} {username!r}" + (f" for district {district}" if district else ""))
     if generated:
         click.echo("the password is shown now only; hand it over securely:")
@@ -64,7 +49,7 @@ def create(username: str, role: str, district: str | None, password_stdin: bool)
 def list_() -> None:
     """List accounts: username, role, district, status (never a password)."""
     click.echo("username\trole\tdistrict\tstatus")
-    for account in _run(staff.list_accounts):
+    for account in run_command(staff.list_accounts):
         click.echo("\t".join((account.username, account.role, account.district or "*",
                               "active" if account.active else "disabled")))
 
@@ -76,7 +61,7 @@ def disable(username: str) -> None:
     container = migrated_container()
     now = container.settings.clock()
     container.engine.dispose()
-    _run(lambda s: staff.disable_account(s, username, now, ACTOR))
+    run_command(lambda s: staff.disable_account(s, username, now, ACTOR))
     click.echo(f"disabled {username!r}")
 
 
@@ -88,7 +73,7 @@ def reset_password(username: str, password_stdin: bool) -> None:
     """Give USERNAME a new password (generated and printed once unless read from standard
     input); its open sessions end."""
     password, generated = _password(password_stdin)
-    _run(lambda s: staff.reset_password(s, username, password, ACTOR))
+    run_command(lambda s: staff.reset_password(s, username, password, ACTOR))
     click.echo(f"new password set for {username!r}; its sessions have ended")
     if generated:
         click.echo(password)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import click
 
-from credit_engine.commands.db import as_click_error, migrated_container
-from credit_engine.errors import CreditEngineError
+from credit_engine.commands.db import local_moment, migrated_container, run_command
 from credit_engine.services.webhooks import (
     add_webhook,
     remove_webhook,
@@ -43,14 +41,7 @@ def _read_secret(path: Path) -> str:
 def add(name: str, url: str, secret_file: Path) -> None:
     """Add an endpoint: it receives every change recorded from now on."""
     secret = _read_secret(secret_file)
-    container = migrated_container()
-    try:
-        with container.transaction() as session:
-            add_webhook(session, name, url, secret, actor="cli")
-    except CreditEngineError as error:
-        raise as_click_error(error) from error
-    finally:
-        container.engine.dispose()
+    run_command(lambda session: add_webhook(session, name, url, secret, actor="cli"))
     click.echo(f"added webhook {name!r} -> {url}")
 
 
@@ -69,26 +60,13 @@ def list_() -> None:
     for row in rows:
         error = (row.last_error or "-").replace("\t", " ").replace("\n", " ")
         click.echo("\t".join((row.name, row.url, str(row.backlog), str(row.delivered),
-                              _when(row.last_error_at, zone), error)))
+                              local_moment(row.last_error_at, zone), error)))
 
 
 @webhooks.command()
 @click.option("--name", required=True, help="The endpoint to remove.")
 def remove(name: str) -> None:
     """Remove an endpoint with its pending deliveries and delivery log."""
-    container = migrated_container()
-    try:
-        with container.transaction() as session:
-            remove_webhook(session, name, actor="cli")
-    except CreditEngineError as error:
-        raise as_click_error(error) from error
-    finally:
-        container.engine.dispose()
+    run_command(lambda session: remove_webhook(session, name, actor="cli"))
     click.echo(f"removed webhook {name!r}")
 
-
-def _when(moment: datetime | None, zone: tzinfo) -> str:
-    if moment is None:
-        return "-"
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite: naive UTC
-    return aware.astimezone(zone).isoformat(timespec="seconds")

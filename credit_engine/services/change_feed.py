@@ -10,7 +10,6 @@ exactly once, in order, across pages and restarts (docs/change-feed-and-webhooks
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,15 +20,12 @@ from credit_engine.domain.serialization import subject_to_dict
 from credit_engine.errors import ValidationFailed
 from credit_engine.services.audit import append_audit
 from credit_engine.services.records import decode_cursor, encode_cursor
+from credit_engine.storage.grades import PreviousGrade, measure_codes
 from credit_engine.storage.repositories import change_feed as feed
 from credit_engine.storage.repositories.change_feed import FeedChange
 from credit_engine.storage.unit_of_work import transaction
 
 SEQUENCE_BATCH = 10_000  # changes numbered per sequencer transaction
-
-
-def _codes(measures: Any) -> frozenset[str]:
-    return frozenset(m["code"] for m in (measures or []))
 
 
 class ChangeRecorder:
@@ -40,19 +36,18 @@ class ChangeRecorder:
     none at all makes a first grade (`old_grade` None, every measure added).
     """
 
-    def __init__(self, session: Session, subjects: Sequence[SubjectRef], as_of: date,
-                 letters_before: dict[SubjectRef, str], same_day: dict[SubjectRef, Any]) -> None:
+    def __init__(self, session: Session, as_of: date, before: dict[SubjectRef, PreviousGrade],
+                 same_day: dict[SubjectRef, Any]) -> None:
         self.session, self.as_of = session, as_of
-        self.letters_before, self.same_day = letters_before, same_day
-        earlier = [s for s in subjects if s in letters_before and s not in same_day]
-        self.codes_before = feed.measure_codes_before(session, earlier, as_of)
+        self.before, self.same_day = before, same_day
         self.changes: list[FeedChange] = []
 
     def _old(self, subject: SubjectRef) -> tuple[str | None, frozenset[str]]:
         row = self.same_day.get(subject)
         if row is not None:
-            return row.grade, _codes(row.result.get("measures"))
-        return self.letters_before.get(subject), self.codes_before.get(subject, frozenset())
+            return row.grade, measure_codes(row.result.get("measures"))
+        previous = self.before.get(subject)
+        return (previous.letter, previous.measure_codes) if previous else (None, frozenset())
 
     def change(self, subject: SubjectRef, result: CreditResult) -> FeedChange | None:
         """The change storing `result` makes (None: grade and measures as before). Ask

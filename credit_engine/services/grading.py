@@ -21,7 +21,7 @@ from credit_engine.services.audit import append_audit
 from credit_engine.services.inspection_plan import with_inspection_calendars
 from credit_engine.storage.credit_files import load_credit_files
 from credit_engine.storage.grades import (
-    grades_on, latest_letters_before, store_grade, stored_results,
+    grades_on, latest_before, store_grade, stored_results,
 )
 from credit_engine.storage.repositories import subjects as stored_subjects
 from credit_engine.storage.transient_errors import database_trouble
@@ -98,14 +98,14 @@ def regrade_subjects(session: Session, registry: RulesetRegistry, subjects: Sequ
 
     subjects = list(dict.fromkeys(subjects))
     files = load_credit_files(session, subjects)
-    previous = latest_letters_before(session, subjects, as_of)
+    previous = latest_before(session, subjects, as_of)
     same_day = grades_on(session, subjects, as_of)
-    feed = ChangeRecorder(session, subjects, as_of, previous, same_day)  # the change feed
+    feed = ChangeRecorder(session, as_of, previous, same_day)  # the change feed
     changed = published = stored = 0
     # Grade everything before the first write: on SQLite a writer holds the database lock
     # until commit, so parallel chunks only queue for their (short) writing part.
     for subject, result, data in _grade_each(subjects, files, as_of, registry, failures):
-        before = previous.get(subject)
+        before = previous[subject].letter if subject in previous else None
         change = feed.change(subject, result)  # before storing replaces a same-day grade
         try:
             with session.begin_nested() if savepoints else nullcontext():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -67,16 +67,33 @@ def grades_in_force(session: Session, subjects: Sequence[SubjectRef],
         select(GradeRow).where(GradeRow.id.in_(_latest(subjects, GradeRow.as_of <= on)))))
 
 
-def latest_letters_before(session: Session, subjects: Sequence[SubjectRef],
-                          before: date) -> dict[SubjectRef, str]:
-    """Only the grade letter of each subject's latest grade before `before`: what a
-    regrade compares with, without reading and parsing the stored results."""
+@dataclass(frozen=True)
+class PreviousGrade:
+    """What a regrade compares a new result with: the letter and the measure codes of the
+    subject's latest grade before the date."""
+
+    letter: str
+    measure_codes: frozenset[str]
+
+
+def latest_before(session: Session, subjects: Sequence[SubjectRef],
+                  before: date) -> dict[SubjectRef, PreviousGrade]:
+    """The letter and measure codes of each subject's latest grade before `before`, for the
+    announcements and the change feed: only the `measures` member of the stored result is
+    read, not the whole result (one query)."""
     if not subjects:
         return {}
     rows = session.execute(
-        select(GradeRow.subject_type, GradeRow.subject_id, GradeRow.grade)
+        select(GradeRow.subject_type, GradeRow.subject_id, GradeRow.grade,
+               GradeRow.result["measures"])
         .where(GradeRow.id.in_(_latest_before(subjects, before))))
-    return {SubjectRef(t, i): g for t, i, g in rows}  # type: ignore[arg-type]
+    return {SubjectRef(t, i): PreviousGrade(g, measure_codes(measures))  # type: ignore[arg-type]
+            for t, i, g, measures in rows}
+
+
+def measure_codes(measures: Any) -> frozenset[str]:
+    """The codes of a stored result's `measures` member."""
+    return frozenset(m["code"] for m in (measures or []))
 
 
 def grades_on(session: Session, subjects: Sequence[SubjectRef],

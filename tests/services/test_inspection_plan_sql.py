@@ -58,21 +58,26 @@ def _town(session: Session, size: int) -> None:
     session.flush()
 
 
+def _calendar(session: Session, ent: EnterpriseRow, grade: GradeRow) -> Any:
+    """The enterprise's calendar as of AS_OF worked in Python from its rows, one by one."""
+    counting = []
+    for rec in session.query(RecordRow).filter_by(enterprise_uscc=ent.uscc):
+        rev = session.query(RevocationRow).filter_by(record_id=rec.id).one_or_none()
+        rep = session.query(RepairRow).filter_by(record_id=rec.id).one_or_none()
+        if rec.occurred_on <= AS_OF and not (rev and rev.revoked_on <= AS_OF) \
+                and not (rep and rep.approved_on <= AS_OF):
+            failed = rec.details["result"] == "non_compliant" or bool(rec.details.get("refused"))
+            counting.append((rec.occurred_on, failed))
+    return inspection_calendar(AS_OF, grade.result["inspections_per_year"], ent.licensed_on,
+                               latest_inspection(counting))
+
+
 def _expected(session: Session) -> dict[str, tuple[date, tuple[str, ...]]]:
     """Each enterprise's calendar worked in Python from its rows."""
     out = {}
     for ent in session.query(EnterpriseRow):
         grade = session.query(GradeRow).filter_by(subject_id=ent.uscc).one()
-        counting = []
-        for rec in session.query(RecordRow).filter_by(enterprise_uscc=ent.uscc):
-            rev = session.query(RevocationRow).filter_by(record_id=rec.id).one_or_none()
-            rep = session.query(RepairRow).filter_by(record_id=rec.id).one_or_none()
-            if rec.occurred_on <= AS_OF and not (rev and rev.revoked_on <= AS_OF) \
-                    and not (rep and rep.approved_on <= AS_OF):
-                failed = rec.details["result"] == "non_compliant" or bool(rec.details.get("refused"))
-                counting.append((rec.occurred_on, failed))
-        plan = inspection_calendar(AS_OF, grade.result["inspections_per_year"], ent.licensed_on,
-                                   latest_inspection(counting))
+        plan = _calendar(session, ent, grade)
         out[ent.uscc] = (plan.next_due_on, plan.flags)
     return out
 
@@ -130,16 +135,7 @@ def _expected_plan(session: Session) -> list[tuple[str, str, str, date, tuple[st
             GradeRow.as_of.desc()).first()
         if grade is None:
             continue
-        counting = []
-        for rec in session.query(RecordRow).filter_by(enterprise_uscc=ent.uscc):
-            rev = session.query(RevocationRow).filter_by(record_id=rec.id).one_or_none()
-            rep = session.query(RepairRow).filter_by(record_id=rec.id).one_or_none()
-            if rec.occurred_on <= AS_OF and not (rev and rev.revoked_on <= AS_OF) \
-                    and not (rep and rep.approved_on <= AS_OF):
-                failed = rec.details["result"] == "non_compliant" or bool(rec.details.get("refused"))
-                counting.append((rec.occurred_on, failed))
-        plan = inspection_calendar(AS_OF, grade.result["inspections_per_year"], ent.licensed_on,
-                                   latest_inspection(counting))
+        plan = _calendar(session, ent, grade)
         out.append((ent.uscc, grade.grade, ent.district or "", plan.next_due_on, plan.flags))
     return out
 

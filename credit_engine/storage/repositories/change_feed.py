@@ -20,10 +20,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from credit_engine.domain.model import SubjectRef
-
-# The same "latest grade before" subquery the regrade compares letters with (not copied).
-from credit_engine.storage.grades import _latest_before as latest_grade_ids_before
-from credit_engine.storage.models import ChangeFeedRow, GradeRow
+from credit_engine.storage.models import ChangeFeedRow
 
 # Any constant: identifies "the change feed's sequencer" among PostgreSQL advisory locks.
 _SEQUENCER_LOCK_KEY = 0x43450FEED
@@ -41,19 +38,6 @@ class FeedChange:
     new_grade: str
     measures_added: tuple[str, ...]
     measures_removed: tuple[str, ...]
-
-
-def measure_codes_before(session: Session, subjects: Sequence[SubjectRef],
-                         before: date) -> dict[SubjectRef, frozenset[str]]:
-    """The measure codes of each subject's latest stored grade before `before`: only the
-    `measures` member of the stored result is read, not the whole result (one query)."""
-    if not subjects:
-        return {}
-    rows = session.execute(
-        select(GradeRow.subject_type, GradeRow.subject_id, GradeRow.result["measures"])
-        .where(GradeRow.id.in_(latest_grade_ids_before(subjects, before))))
-    return {SubjectRef(t, i): frozenset(m["code"] for m in (measures or []))  # type: ignore[arg-type]
-            for t, i, measures in rows}
 
 
 def add_changes(session: Session, changes: Sequence[FeedChange]) -> None:
