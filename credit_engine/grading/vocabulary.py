@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from credit_engine.domain.model import CreditFile, Record
+from credit_engine.domain.model import CreditFile, PersonFile, Record
 from credit_engine.rules.vocabulary import Unseen
 
 
 def _known(records: tuple[Record, ...], unseen: Unseen) -> tuple[Record, ...]:
+    """`records` without those `unseen` hides: the same tuple when it hides none (the
+    common case: every grade under an earlier version passes through here)."""
+    if not any(unseen.hides(r) for r in records):
+        return records
     return tuple(r for r in records if not unseen.hides(r))
 
 
@@ -23,7 +27,17 @@ def as_seen_by(file: CreditFile, unseen: Unseen) -> CreditFile:
     enterprise = file.enterprise
     if enterprise is not None and unseen.category(enterprise.category) != enterprise.category:
         enterprise = replace(enterprise, category=unseen.category(enterprise.category))
-    persons = tuple(replace(p, records=_known(p.records, unseen),
-                            enterprise_records=_known(p.enterprise_records, unseen))
-                    for p in file.persons)
-    return replace(file, records=_known(file.records, unseen), persons=persons, enterprise=enterprise)
+    records = _known(file.records, unseen)
+    persons = tuple(_person_seen(p, unseen) for p in file.persons)
+    if enterprise is file.enterprise and records is file.records \
+            and all(a is b for a, b in zip(persons, file.persons)):
+        return file
+    return replace(file, records=records, persons=persons, enterprise=enterprise)
+
+
+def _person_seen(person: PersonFile, unseen: Unseen) -> PersonFile:
+    records = _known(person.records, unseen)
+    enterprise_records = _known(person.enterprise_records, unseen)
+    if records is person.records and enterprise_records is person.enterprise_records:
+        return person
+    return replace(person, records=records, enterprise_records=enterprise_records)

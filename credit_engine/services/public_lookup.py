@@ -29,7 +29,6 @@ from credit_engine.storage.repositories.subjects import StoredEnterprise, Stored
 from credit_engine.validation.fields import text_problem
 
 MAX_QUERY = 100
-HYGIENE_CATEGORIES = ("catering", "canteen", "school_canteen")  # rated as canteens under 2026.1
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ def enterprise_detail(session: Session, uscc: str, as_of: date) -> EnterpriseDet
     grade = public_reads.grade_in_force(session, subject, as_of)
     result = grade.result if grade else {}
     names = _person_names(session, enterprise.uscc)
-    hygiene = result.get("hygiene_rating") if enterprise.category in HYGIENE_CATEGORIES else None
+    hygiene = result.get("hygiene_rating")  # the ruleset says which categories are rated
     announcements = public_announcements(session, as_of, 0, 100, subject=subject)
     reply = reply_to_dict(shown_reply(session, enterprise.uscc, grade.grade if grade else None,
                                       as_of))
